@@ -1,0 +1,154 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Checkpoint } from './checkpoint.js';
+import { AbortedError } from './errors.js';
+import type { Flow} from './flow.js';
+import { type FlowHost } from './flow.js';
+import type { RequestEvent } from './http.js';
+import { log } from './logger.js';
+import type { Account } from './model/account.js';
+import type { Challenge } from './model/challenge.js';
+import type { ConnectionStatus } from './model/status.js';
+import type { AnyProvider, RefOf } from './provider.js';
+import type { Secrets } from './redact.js';
+import type { BankRuntime } from './runtime.js';
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+export interface ConnectionEvents {
+  /** The normalized status changed. */
+  status: [status: ConnectionStatus];
+  /** A new challenge waits for the user. */
+  challenge: [challenge: Challenge];
+  /** One HTTP attempt to the provider finished (URL redacted). */
+  request: [event: RequestEvent];
+}
+
+export interface AuthenticateOptions {
+  /** Aborting cancels the provider-side session and ends the loop with AbortedError. */
+  signal?: AbortSignal;
+}
+
+/**
+ * One bank link through one provider. Drive it with `authenticate()`, read it
+ * with `status` and `accounts()`, carry it across processes with `checkpoint()`.
+ */
+export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitter<ConnectionEvents> {
+  readonly provider: P['id'];
+  readonly #flow: Flow;
+  readonly #runtime: BankRuntime;
+  readonly #secrets: Secrets;
+
+  /** @internal Use `bank.connect()`, `bank.connection()` or `bank.resume()`. */
+  constructor(runtime: BankRuntime, adapter: P, build: (host: FlowHost) => Flow) {
+    super();
+    this.provider = adapter.id;
+    this.#runtime = runtime;
+    const secrets = runtime.secretsFor(adapter.id).child();
+    this.#secrets = secrets;
+    this.#flow = build({
+      adapter,
+      http: runtime.httpFor(adapter.id),
+      secrets,
+      logger: runtime.logger,
+      pollTimeoutMs: runtime.pollTimeoutMs,
+      onStatus: (status) => this.#emit('status', status),
+      onChallenge: (challenge) => this.#emit('challenge', challenge),
+      onRequest: (event) => {
+        runtime.onRequest(event);
+        this.#emit('request', event);
+      },
+    });
+  }
+
+  /** The normalized status: new, authenticating, challenge, active or error. */
+  get status(): ConnectionStatus {
+    return this.#flow.status;
+  }
+
+  /** The provider's reference to store for later (`bank.connection(provider, ref)`), once known. */
+  get ref(): RefOf<P> | undefined {
+    return this.#flow.ref as RefOf<P> | undefined;
+  }
+
+  /** The challenge currently waiting for an answer, if any. */
+  get pendingChallenge(): Challenge | undefined {
+    return this.#flow.pendingChallenge;
+  }
+
+  /**
+   * Yields each challenge the provider asks for; answer it with `challenge.answer(...)`
+   * before asking for the next. Ends when the connection is active, throws a typed
+   * error when it cannot become so. Leaving the loop early cancels the provider
+   * session, unless a checkpoint was taken (or a redirect is pending): then the
+   * step is kept for `bank.resume()`.
+   */
+  async *authenticate(options: AuthenticateOptions = {}): AsyncGenerator<Challenge, void, undefined> {
+    const { signal } = options;
+    const flow = this.#flow;
+    const onAbort = (): void => {
+      // Waiting at a yield for the user: cancel now, not at the next step.
+      if (!flow.busy) void flow.leave('aborted').catch(() => undefined);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    let settled = false;
+    try {
+      for (;;) {
+        if (signal?.aborted) throw new AbortedError('authentication was aborted', { provider: this.provider });
+        const challenge = await flow.advance(signal);
+        if (!challenge) {
+          settled = true;
+          return;
+        }
+        yield challenge;
+      }
+    } catch (error) {
+      settled = true;
+      await flow.failed(error);
+      throw error;
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (!settled) await flow.leave(signal?.aborted ? 'aborted' : 'cancelled');
+    }
+  }
+
+  /** Lists the accounts of an active connection: validated, normalized, exact. */
+  accounts(options: AuthenticateOptions = {}): Promise<Account[]> {
+    return this.#flow.accounts(options.signal);
+  }
+
+  /**
+   * A small versioned JSON value from which `bank.resume()` continues this
+   * authentication in another process. Never holds a password, an answer or an OTP.
+   * Taking it marks the current step as kept: leaving the loop then suspends
+   * instead of cancelling.
+   */
+  async checkpoint(): Promise<Checkpoint> {
+    const { sealedValues, ...body } = this.#flow.snapshot();
+    const names = Object.keys(sealedValues);
+    const sealed = names.length > 0 ? await this.#runtime.seal(sealedValues) : undefined;
+    if (sealed) return this.#runtime.codec.seal({ ...body, sealed });
+    return this.#runtime.codec.seal(names.length > 0 ? { ...body, dropped: names.sort() } : body);
+  }
+
+  /** Cancels the provider-side session of an unfinished authentication. */
+  cancel(): Promise<void> {
+    return this.#flow.cancel('cancelled');
+  }
+
+  #emit<E extends keyof ConnectionEvents>(event: E, ...args: ConnectionEvents[E]): void {
+    try {
+      (this.emit as (event: E, ...args: ConnectionEvents[E]) => boolean)(event, ...args);
+    } catch (error) {
+      // A listener's bug must not break the bank flow.
+      log(this.#runtime.logger, 'error', { event, error: String((error as Error)?.message ?? error) }, 'polybank: event listener threw');
+    }
+  }
+
+  toJSON(): Record<string, unknown> {
+    return this.#secrets.redact({ provider: this.provider, status: this.status, ref: this.ref });
+  }
+
+  [INSPECT](): string {
+    return `Connection ${JSON.stringify(this.toJSON())}`;
+  }
+}

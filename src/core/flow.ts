@@ -1,0 +1,527 @@
+import { secretValues, validateAnswer } from './answers.js';
+import type { CheckpointBody } from './checkpoint.js';
+import { CHECKPOINT_VERSION, canonicalJson } from './checkpoint.js';
+import {
+  AbortedError,
+  ChallengeStateError,
+  CheckpointError,
+  ConnectionError,
+  ProviderResponseError,
+  isConnectionError,
+  isPolybankError,
+  type ConnectionErrorOptions,
+} from './errors.js';
+import type { CallScope, ProviderHttp, RequestEvent } from './http.js';
+import { log, type Logger } from './logger.js';
+import { Account } from './model/account.js';
+import { ChallengeData, type Challenge, type NormalizedAnswer } from './model/challenge.js';
+import { errorStatus, type ConnectionStatus, type ErrorReason } from './model/status.js';
+import { PollSchedule, sleep } from './polling.js';
+import type { AdapterContext, AnyProvider, CancelCause, Json, PollPlan, Session, Step, StillPending } from './provider.js';
+import { isSecretKey, type Secrets } from './redact.js';
+
+/** What the flow needs from its Connection: where events go and the bank-wide settings. */
+export interface FlowHost {
+  readonly adapter: AnyProvider;
+  readonly http: ProviderHttp;
+  readonly secrets: Secrets;
+  readonly logger: Logger;
+  readonly pollTimeoutMs: number;
+  onStatus(status: ConnectionStatus): void;
+  onChallenge(challenge: Challenge): void;
+  onRequest(event: RequestEvent): void;
+}
+
+type Pending =
+  | { kind: 'challenge'; data: ChallengeData; poll?: PollPlan; handle: Challenge; answer?: NormalizedAnswer; yielded: boolean }
+  | { kind: 'pending'; poll: PollPlan };
+
+type AnyStep = Step<Json, unknown>;
+
+export interface FlowSnapshot {
+  origin: 'connect' | 'open';
+  seq: number;
+  status: ConnectionStatus;
+  ref?: unknown;
+  state?: Json;
+  sealed: Record<string, string>;
+  pending?: { challenge?: ChallengeData; poll?: PollPlan };
+}
+
+/**
+ * The challenge loop of one connection, as a state machine the async generator,
+ * `accounts()` and the request/response API all drive. It owns: calling the adapter,
+ * answer validation, polling, status changes, suspension vs cancellation, and what a
+ * checkpoint holds.
+ */
+export class Flow {
+  readonly #host: FlowHost;
+  readonly origin: 'connect' | 'open';
+  #input: unknown;
+  #status: ConnectionStatus = { status: 'new' };
+  #session: { state: Json; sealed: Record<string, string> } | undefined;
+  #ref: unknown;
+  #pending: Pending | undefined;
+  #seq = 0;
+  #busy = false;
+  /** A checkpoint was taken for the current pending step: leaving the loop suspends instead of cancelling. */
+  #suspended = false;
+  #closed: 'cancelled' | 'aborted' | undefined;
+
+  constructor(host: FlowHost, origin: 'connect' | 'open', input: unknown) {
+    this.#host = host;
+    this.origin = origin;
+    this.#input = input;
+    if (origin === 'open') this.#ref = input;
+  }
+
+  static restore(host: FlowHost, snapshot: FlowSnapshot): Flow {
+    const flow = new Flow(host, snapshot.origin, undefined);
+    flow.#seq = snapshot.seq;
+    flow.#status = snapshot.status;
+    flow.#ref = snapshot.ref;
+    if (snapshot.state !== undefined) flow.#session = { state: snapshot.state, sealed: { ...snapshot.sealed } };
+    host.secrets.add(...Object.values(snapshot.sealed));
+    const challenge = snapshot.pending?.challenge;
+    if (challenge) {
+      const data = ChallengeData.parse(challenge);
+      flow.#pending = { kind: 'challenge', data, poll: snapshot.pending?.poll, handle: flow.#handle(data), yielded: false };
+      flow.#suspended = true;
+    } else if (snapshot.pending?.poll) {
+      flow.#pending = { kind: 'pending', poll: snapshot.pending.poll };
+      flow.#suspended = true;
+    }
+    return flow;
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  get ref(): unknown {
+    return this.#ref;
+  }
+
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** The challenge waiting for the user, if any. */
+  get pendingChallenge(): Challenge | undefined {
+    return this.#pending?.kind === 'challenge' ? this.#pending.handle : undefined;
+  }
+
+  // ------------------------------------------------------------ driving
+
+  /**
+   * Runs until the next challenge to show (returned) or until the connection is
+   * active (undefined). Throws a typed error when it cannot become active.
+   */
+  async advance(signal: AbortSignal | undefined): Promise<Challenge | undefined> {
+    if (this.#busy) throw new ChallengeStateError('authenticate() is already running for this connection');
+    if (this.#closed) throw this.#closedError();
+    this.#busy = true;
+    try {
+      const pending = this.#pending;
+      let step: AnyStep;
+      if (pending?.kind === 'challenge') {
+        if (!pending.yielded) {
+          pending.yielded = true;
+          this.#setStatus({ status: 'challenge', challengeId: pending.data.id, challengeType: pending.data.type });
+          return pending.handle;
+        }
+        step = await this.#continueChallenge(pending, signal);
+      } else if (pending?.kind === 'pending') {
+        this.#setStatus({ status: 'authenticating' });
+        step = await this.#pollUntilSettled(pending.poll, undefined, signal);
+      } else if (this.#status.status === 'active') {
+        return undefined;
+      } else {
+        this.#setStatus({ status: 'authenticating' });
+        step = await this.#begin(signal, true);
+      }
+      return await this.#apply(step, signal);
+    } catch (error) {
+      throw this.#fail(error);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #begin(signal: AbortSignal | undefined, interactive: boolean): Promise<AnyStep> {
+    const ctx = this.#context(signal, interactive);
+    if (this.origin === 'connect') {
+      const input = this.#input;
+      if (input === undefined) {
+        throw new ChallengeStateError('this connection was already started; resume it from a checkpoint or connect again');
+      }
+      // The input holds credentials: drop it as soon as it has been sent once.
+      this.#input = undefined;
+      return (await this.#host.adapter.start(ctx, input)) as AnyStep;
+    }
+    return (await this.#host.adapter.open(ctx, this.#ref)) as AnyStep;
+  }
+
+  async #continueChallenge(pending: Extract<Pending, { kind: 'challenge' }>, signal: AbortSignal | undefined): Promise<AnyStep> {
+    if (pending.data.type === 'decoupled') {
+      return this.#pollUntilSettled(pending.poll ?? { intervalMs: 2000 }, pending.data, signal);
+    }
+    const answer = pending.answer;
+    if (!answer) {
+      throw new ChallengeStateError(
+        `challenge ${pending.data.id} (${pending.data.type}) was not answered: call challenge.answer(...) before the loop asks for the next one`,
+      );
+    }
+    // An answer is sent at most once: forget it before the request goes out.
+    pending.answer = undefined;
+    this.#setStatus({ status: 'authenticating' });
+    return (await this.#host.adapter.answer(this.#context(signal, true), this.#sessionOrThrow(), pending.data, answer)) as AnyStep;
+  }
+
+  /** Applies steps until one needs the user (a challenge) or the connection is active. */
+  async #apply(first: AnyStep, signal: AbortSignal | undefined): Promise<Challenge | undefined> {
+    let step = first;
+    for (;;) {
+      this.#session = { state: step.state, sealed: { ...this.#session?.sealed, ...step.sealed } };
+      if (step.sealed) this.#host.secrets.add(...Object.values(step.sealed));
+      this.#suspended = false;
+      switch (step.kind) {
+        case 'active':
+          this.#pending = undefined;
+          this.#ref = step.ref;
+          this.#setStatus({ status: 'active', ...step.info });
+          return undefined;
+        case 'pending':
+          this.#pending = { kind: 'pending', poll: step.poll };
+          this.#setStatus({ status: 'authenticating' });
+          step = await this.#pollUntilSettled(step.poll, undefined, signal);
+          continue;
+        case 'challenge': {
+          const data = this.#challengeData(step.challenge);
+          const handle = this.#handle(data);
+          this.#pending = { kind: 'challenge', data, poll: step.poll, handle, yielded: true };
+          this.#setStatus({ status: 'challenge', challengeId: data.id, challengeType: data.type });
+          this.#host.onChallenge(handle);
+          return handle;
+        }
+      }
+    }
+  }
+
+  #challengeData(spec: unknown): ChallengeData {
+    const candidate = { ...(spec as object), id: `${this.#host.adapter.id}-${++this.#seq}`, provider: this.#host.adapter.id };
+    const parsed = ChallengeData.safeParse(candidate);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ProviderResponseError(this.#host.adapter.id, 'challenge', issue ? issue.path.join('.') : '', issue?.message ?? 'invalid challenge');
+    }
+    return parsed.data;
+  }
+
+  async #pollUntilSettled(plan: PollPlan, challenge: ChallengeData | undefined, signal: AbortSignal | undefined): Promise<AnyStep> {
+    const schedule = new PollSchedule(plan);
+    const deadline = plan.deadline ? Date.parse(plan.deadline) : Date.now() + this.#host.pollTimeoutMs;
+    let retryAfter: Date | undefined;
+    for (;;) {
+      const now = Date.now();
+      if (now >= deadline) {
+        const reason = plan.deadlineReason ?? 'auth_expired';
+        throw this.#connectionError(reason, challenge ? `the ${challenge.type} challenge was not completed in time` : 'the provider did not finish in time');
+      }
+      // Never sleep past the deadline: one last poll right at it.
+      await sleep(Math.min(schedule.nextDelay(retryAfter, now), deadline - now), signal);
+      const result = (await this.#host.adapter.poll(this.#context(signal, true), this.#sessionOrThrow(), challenge)) as
+        | AnyStep
+        | StillPending<Json>;
+      if (result.kind !== 'still_pending') return result;
+      if (result.state !== undefined) this.#session = { state: result.state, sealed: this.#session?.sealed ?? {} };
+      retryAfter = result.retryAfter;
+    }
+  }
+
+  // ------------------------------------------------------------ answers
+
+  #handle(data: ChallengeData): Challenge {
+    const handle: Record<string, unknown> = { ...data };
+    if (data.type !== 'decoupled') handle.answer = (raw: unknown): void => this.#acceptAnswer(data.id, raw);
+    if (data.type === 'otp' && data.canResend && this.#host.adapter.resend) {
+      handle.resend = (): Promise<void> => this.#resend(data.id);
+    }
+    return Object.freeze(handle) as unknown as Challenge;
+  }
+
+  #currentChallenge(id: string): Extract<Pending, { kind: 'challenge' }> {
+    const pending = this.#pending;
+    if (this.#closed) throw this.#closedError();
+    if (pending?.kind !== 'challenge' || pending.data.id !== id) {
+      throw new ChallengeStateError(`challenge ${id} is no longer pending`);
+    }
+    if (this.#busy) throw new ChallengeStateError(`challenge ${id} cannot change while a step is in flight`);
+    return pending;
+  }
+
+  #acceptAnswer(id: string, raw: unknown): void {
+    const pending = this.#currentChallenge(id);
+    const answer = validateAnswer(pending.data, raw);
+    this.#host.secrets.add(...secretValues(pending.data, answer));
+    pending.answer = answer;
+  }
+
+  async #resend(id: string): Promise<void> {
+    const pending = this.#currentChallenge(id);
+    const resend = this.#host.adapter.resend;
+    if (!resend) throw new ChallengeStateError(`${this.#host.adapter.id} cannot resend a code`);
+    this.#busy = true;
+    try {
+      const step = (await resend.call(this.#host.adapter, this.#context(undefined, true), this.#sessionOrThrow(), pending.data)) as AnyStep;
+      this.#session = { state: step.state, sealed: { ...this.#session?.sealed, ...step.sealed } };
+      if (step.kind !== 'challenge') throw new ProviderResponseError(this.#host.adapter.id, 'resend', '', 'resend did not lead to a new code');
+      // Same id: the handle the user holds stays valid; the data (attempts, expiry) is refreshed.
+      const data = ChallengeData.parse({ ...(step.challenge as object), id: pending.data.id, provider: this.#host.adapter.id });
+      const handle = this.#handle(data);
+      this.#pending = { kind: 'challenge', data, poll: step.poll, handle, yielded: true };
+      this.#host.onChallenge(handle);
+    } catch (error) {
+      throw this.#host.secrets.scrubError(typed(this.#host.adapter.id, error));
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  // ------------------------------------------------------------ leaving
+
+  /**
+   * The loop was left before the connection became active (break, return, abort).
+   * A checkpointed step, or a redirect the user is away on, is kept for later; anything
+   * else is cancelled at the provider where it allows.
+   */
+  async leave(cause: 'cancelled' | 'aborted'): Promise<void> {
+    if (this.#closed || this.#status.status === 'active' || this.#status.status === 'error') return;
+    const pending = this.#pending;
+    const keep = this.#suspended || (pending?.kind === 'challenge' && pending.data.type === 'redirect');
+    if (keep && cause === 'cancelled') {
+      if (pending?.kind === 'challenge') {
+        pending.yielded = false;
+        pending.answer = undefined;
+      }
+      return;
+    }
+    await this.cancel(cause);
+  }
+
+  /** Cancels the provider session (best effort) and ends the flow with status `cancelled`. */
+  async cancel(cause: CancelCause = 'cancelled'): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = cause === 'aborted' ? 'aborted' : 'cancelled';
+    this.#pending = undefined;
+    await this.#cancelAtProvider(cause);
+    this.#setStatus(errorStatus('cancelled'));
+  }
+
+  async #cancelAtProvider(cause: CancelCause): Promise<void> {
+    const session = this.#session;
+    const cancel = this.#host.adapter.cancel;
+    if (!session || !cancel) return;
+    try {
+      await cancel.call(this.#host.adapter, this.#context(undefined, false), session, cause);
+    } catch (error) {
+      log(this.#host.logger, 'warn', { provider: this.#host.adapter.id, error: this.#host.secrets.redactString(String((error as Error)?.message ?? error)) }, 'polybank: provider-side cancel failed');
+    }
+  }
+
+  #closedError(): Error {
+    return this.#closed === 'aborted'
+      ? new AbortedError('authentication was aborted', { provider: this.#host.adapter.id })
+      : this.#connectionError('cancelled', 'authentication was cancelled');
+  }
+
+  #fail(error: unknown): unknown {
+    const scrubbed = this.#host.secrets.scrubError(typed(this.#host.adapter.id, error));
+    if (isConnectionError(scrubbed)) {
+      this.#pending = undefined;
+      this.#setStatus(
+        errorStatus(scrubbed.reason, {
+          ...(scrubbed.providerCode !== undefined ? { providerState: scrubbed.providerCode } : {}),
+          ...(scrubbed.userMessage !== undefined ? { message: scrubbed.userMessage } : {}),
+          ...(scrubbed.retryAfter ? { retryAfter: scrubbed.retryAfter.toISOString() } : {}),
+        }),
+      );
+    }
+    return scrubbed;
+  }
+
+  /** Called by the generator on a thrown error: tells the provider the operation failed. */
+  async failed(error: unknown): Promise<void> {
+    if (this.#closed || this.#status.status === 'active') return;
+    if (error instanceof AbortedError || (isPolybankError(error) && error.kind === 'AbortedError')) {
+      await this.cancel('aborted');
+      return;
+    }
+    // Misuse of the loop (not answering) is the app's bug, not a provider failure; the session is still cancelled.
+    this.#closed = 'cancelled';
+    this.#pending = undefined;
+    await this.#cancelAtProvider('failed');
+    if (this.#status.status !== 'error') this.#setStatus(errorStatus('cancelled'));
+  }
+
+  // ------------------------------------------------------------ accounts
+
+  async accounts(signal: AbortSignal | undefined): Promise<Account[]> {
+    if (this.#busy) throw new ChallengeStateError('accounts() cannot run while authenticate() is in flight');
+    if (this.#closed) throw this.#closedError();
+    this.#busy = true;
+    try {
+      if (this.#status.status !== 'active') {
+        if (this.origin !== 'open' || this.#status.status !== 'new') {
+          throw new ChallengeStateError(`the connection is ${this.#status.status}: finish authenticate() before listing accounts`);
+        }
+        // An existing link: open it without a user present; SCA, if needed, is for authenticate().
+        const step = await this.#begin(signal, false);
+        if (step.kind !== 'active') {
+          this.#session = { state: step.state, sealed: { ...step.sealed } };
+          if (step.kind === 'challenge') {
+            const data = this.#challengeData(step.challenge);
+            this.#pending = { kind: 'challenge', data, poll: step.poll, handle: this.#handle(data), yielded: false };
+          } else {
+            this.#pending = { kind: 'pending', poll: step.poll };
+          }
+          this.#suspended = true;
+          throw this.#connectionError('sca_required', 'the connection needs the user: run authenticate() first');
+        }
+        await this.#apply(step, signal);
+      }
+      const ctx = this.#context(signal, false);
+      const accounts = await this.#host.adapter.accounts(ctx, this.#sessionOrThrow());
+      return validateAccounts(this.#host.adapter.id, accounts);
+    } catch (error) {
+      throw this.#fail(error);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  // ------------------------------------------------------------ checkpoint
+
+  /** The checkpoint body (without MAC); marks the current step as suspended. */
+  snapshot(): CheckpointBody & { sealedValues: Record<string, string> } {
+    if (this.#busy) throw new ChallengeStateError('cannot checkpoint while a step is in flight; checkpoint when a challenge is yielded');
+    if (this.#closed) throw this.#closedError();
+    if (this.#session === undefined && this.#status.status !== 'active') {
+      if (this.origin === 'connect') throw new ChallengeStateError('nothing to checkpoint yet: start authenticate() first');
+    }
+    const pending = this.#pending;
+    // Secret fields of the reference (a refresh token) travel like sealed values: encrypted or not at all.
+    const { ref, secrets: refSecrets } = splitRef(this.#ref);
+    const body: CheckpointBody = {
+      v: CHECKPOINT_VERSION,
+      provider: this.#host.adapter.id,
+      origin: this.origin,
+      seq: this.#seq,
+      status: this.#status,
+      ...(ref !== undefined ? { ref: ref as Json } : {}),
+      ...(this.#session ? { state: this.#session.state } : {}),
+      ...(pending
+        ? {
+            pending:
+              pending.kind === 'challenge'
+                ? { challenge: pending.data, ...(pending.poll ? { poll: pending.poll } : {}) }
+                : { poll: pending.poll },
+          }
+        : {}),
+      createdAt: new Date().toISOString(),
+    };
+    // Defence in depth: whatever an adapter put in its state, no registered secret leaves in a checkpoint.
+    if (this.#host.secrets.leaks(canonicalJson(body))) {
+      throw new CheckpointError(`${this.#host.adapter.id} state would put a secret into the checkpoint; refusing to write it`);
+    }
+    if (pending) this.#suspended = true;
+    return { ...body, sealedValues: { ...this.#session?.sealed, ...refSecrets } };
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  #sessionOrThrow(): Session<Json> {
+    if (!this.#session) throw new ChallengeStateError('the connection has no provider session yet');
+    return this.#session;
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    this.#status = status;
+    this.#host.onStatus(status);
+  }
+
+  #connectionError(reason: ErrorReason, message: string, options: ConnectionErrorOptions = {}): ConnectionError {
+    return new ConnectionError(reason, `${this.#host.adapter.id}: ${message}`, { provider: this.#host.adapter.id, ...options });
+  }
+
+  #context(signal: AbortSignal | undefined, interactive: boolean): AdapterContext {
+    const host = this.#host;
+    const scope: CallScope = { secrets: host.secrets, onRequest: (event) => host.onRequest(event), ...(signal ? { signal } : {}) };
+    return {
+      provider: host.adapter.id,
+      signal: signal ?? new AbortController().signal,
+      secrets: host.secrets,
+      log: host.logger,
+      interactive,
+      request: (req) => host.http.request(req, scope),
+      now: () => Date.now(),
+      fail: (reason, message, options) => this.#connectionError(reason, message, options),
+    };
+  }
+}
+
+const REF_PREFIX = 'ref.';
+
+/** Splits secret-named fields (tokens) off a connection reference. */
+export function splitRef(ref: unknown): { ref: unknown; secrets: Record<string, string> } {
+  if (ref === null || typeof ref !== 'object' || Array.isArray(ref)) return { ref, secrets: {} };
+  const plain: Record<string, unknown> = {};
+  const secrets: Record<string, string> = {};
+  for (const [key, value] of Object.entries(ref)) {
+    if (typeof value === 'string' && isSecretKey(key)) secrets[`${REF_PREFIX}${key}`] = value;
+    else plain[key] = value;
+  }
+  return { ref: plain, secrets };
+}
+
+/** Puts sealed reference fields back into the reference; returns the other sealed values. */
+export function joinRef(ref: unknown, sealed: Record<string, string>): { ref: unknown; sealed: Record<string, string> } {
+  const rest: Record<string, string> = {};
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(sealed)) {
+    if (key.startsWith(REF_PREFIX)) fields[key.slice(REF_PREFIX.length)] = value;
+    else rest[key] = value;
+  }
+  if (ref === null || typeof ref !== 'object' || Array.isArray(ref) || Object.keys(fields).length === 0) return { ref, sealed: rest };
+  return { ref: { ...ref, ...fields }, sealed: rest };
+}
+
+/**
+ * The safety net: whatever an adapter throws that is not ours (a RangeError from an
+ * amount, a TypeError on a body it did not expect) reaches the user as a typed
+ * ProviderResponseError, never as a bare TypeError.
+ */
+function typed(provider: string, error: unknown): unknown {
+  if (isPolybankError(error)) return error;
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  return new ProviderResponseError(provider, 'response', '', `${name}: ${message}`, { cause: error });
+}
+
+function validateAccounts(provider: string, accounts: unknown): Account[] {
+  if (!Array.isArray(accounts)) throw new ProviderResponseError(provider, 'accounts', '', 'adapter did not return a list');
+  return accounts.map((account, index) => {
+    const parsed = Account.safeParse(account);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ProviderResponseError(provider, 'accounts', `${index}.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'invalid account');
+    }
+    const { currency, balances } = parsed.data;
+    for (const [kind, money] of Object.entries(balances)) {
+      if (money && money.currency !== currency) {
+        throw new ProviderResponseError(provider, 'accounts', `${index}.balances.${kind}.currency`, `${money.currency} differs from the account currency ${currency}`);
+      }
+    }
+    return parsed.data;
+  });
+}

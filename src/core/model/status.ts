@@ -1,0 +1,106 @@
+import { z } from 'zod';
+
+/**
+ * Why a connection is not usable. Every provider code maps to exactly one of these
+ * (see each provider's mapping table); a code nobody has seen yet maps to `unknown`.
+ */
+export const ErrorReason = z.enum([
+  'invalid_credentials',
+  'password_expired',
+  'action_needed',
+  'sca_required',
+  'auth_rejected',
+  'auth_expired',
+  'rate_limited',
+  'provider_unavailable',
+  'provider_bug',
+  'consent_expired',
+  'account_locked',
+  'cancelled',
+  'unknown',
+]);
+export type ErrorReason = z.infer<typeof ErrorReason>;
+
+/** What the end user (or the integrating app) has to do before trying again. */
+export const UserAction = z.enum([
+  'none', // nothing: the app may retry later on its own
+  'authenticate', // run authenticate() again with the user present
+  'update_credentials', // ask the user for new credentials
+  'visit_bank', // the user must act on the bank's site or app first
+  'reconsent', // the user must give consent again
+  'contact_support', // nobody can fix it from here
+]);
+export type UserAction = z.infer<typeof UserAction>;
+
+export interface ReasonInfo {
+  readonly retryable: boolean;
+  readonly userAction: UserAction;
+  readonly meaning: string;
+}
+
+/** The reason table of DESIGN.md: one row per reason, the single source of `retryable` and `userAction`. */
+export const REASONS: Readonly<Record<ErrorReason, ReasonInfo>> = {
+  invalid_credentials: { retryable: false, userAction: 'update_credentials', meaning: 'credentials wrong or obsolete' },
+  password_expired: { retryable: false, userAction: 'visit_bank', meaning: 'the user must renew the password at the bank' },
+  action_needed: { retryable: false, userAction: 'visit_bank', meaning: "the user must act on the bank's site or app" },
+  sca_required: { retryable: false, userAction: 'authenticate', meaning: 'needs the user; resume with authenticate()' },
+  auth_rejected: { retryable: false, userAction: 'authenticate', meaning: 'the user refused or failed SCA' },
+  auth_expired: { retryable: false, userAction: 'authenticate', meaning: 'the approval or OTP window ran out' },
+  rate_limited: { retryable: true, userAction: 'none', meaning: 'retry later; resumes by itself' },
+  provider_unavailable: { retryable: true, userAction: 'none', meaning: 'provider or bank down; retry later' },
+  provider_bug: { retryable: true, userAction: 'none', meaning: 'provider-side error; retry later' },
+  consent_expired: { retryable: false, userAction: 'reconsent', meaning: 'access lapsed; the user must re-consent' },
+  account_locked: { retryable: false, userAction: 'visit_bank', meaning: 'too many failures; blocked at the bank' },
+  cancelled: { retryable: false, userAction: 'authenticate', meaning: 'the authentication was cancelled by the app' },
+  unknown: { retryable: false, userAction: 'contact_support', meaning: 'an unrecognised provider state; not retried automatically' },
+};
+
+const IsoDate = z.iso.datetime({ offset: true });
+
+export const NewStatus = z.object({ status: z.literal('new') });
+export const AuthenticatingStatus = z.object({ status: z.literal('authenticating') });
+export const ChallengeStatus = z.object({
+  status: z.literal('challenge'),
+  challengeId: z.string(),
+  challengeType: z.string(),
+});
+export const ActiveStatus = z.object({
+  status: z.literal('active'),
+  /** When the consent (PSD2 90/180 days) runs out: re-consent before this date. */
+  consentExpiresAt: IsoDate.optional(),
+  /** When the provider last refreshed the data. */
+  lastSyncedAt: IsoDate.optional(),
+});
+export const ErrorStatus = z.object({
+  status: z.literal('error'),
+  reason: ErrorReason,
+  retryable: z.boolean(),
+  userAction: UserAction,
+  /** The provider's own state or code (e.g. Powens `wrongpass`, FlinksCode `DISABLED_LOGIN`). */
+  providerState: z.string().optional(),
+  /** A message meant for the end user, when the provider gives one. */
+  message: z.string().optional(),
+  /** When it makes sense to try again (rate limits, outages). */
+  retryAfter: IsoDate.optional(),
+});
+
+/** The normalized state of a connection: a discriminated union on `status`. */
+export const ConnectionStatus = z.discriminatedUnion('status', [
+  NewStatus,
+  AuthenticatingStatus,
+  ChallengeStatus,
+  ActiveStatus,
+  ErrorStatus,
+]);
+export type ConnectionStatus = z.infer<typeof ConnectionStatus>;
+export type ErrorStatus = z.infer<typeof ErrorStatus>;
+export type ActiveStatus = z.infer<typeof ActiveStatus>;
+
+/** Builds the `error` status for a reason, taking retryable and userAction from the reason table. */
+export function errorStatus(
+  reason: ErrorReason,
+  extra: { providerState?: string; message?: string; retryAfter?: string } = {},
+): ErrorStatus {
+  const info = REASONS[reason];
+  return { status: 'error', reason, retryable: info.retryable, userAction: info.userAction, ...extra };
+}

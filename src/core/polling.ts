@@ -1,0 +1,53 @@
+import { AbortedError } from './errors.js';
+import type { PollPlan } from './provider.js';
+
+/** Waits `ms`, or rejects at once when `signal` aborts; the timer is always cleared. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortedError());
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AbortedError());
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, Math.max(0, ms));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export const DEFAULT_POLL_FACTOR = 1.5;
+// Jitter only ever lengthens a wait: polling never runs faster than the provider asked.
+const JITTER = 0.2;
+
+/**
+ * The delays of a poll plan: the provider's interval first, then backed off by
+ * `factor` up to `maxIntervalMs`, each with up to +20% jitter. A server
+ * Retry-After replaces the computed delay when it is longer.
+ */
+export class PollSchedule {
+  readonly #plan: PollPlan;
+  readonly #random: () => number;
+  #next: number;
+
+  constructor(plan: PollPlan, random: () => number = Math.random) {
+    this.#plan = plan;
+    this.#random = random;
+    this.#next = plan.intervalMs;
+  }
+
+  /** The wait before the next poll, in ms. */
+  nextDelay(retryAfter?: Date, now = Date.now()): number {
+    const base = this.#next;
+    const factor = this.#plan.factor ?? DEFAULT_POLL_FACTOR;
+    const cap = this.#plan.maxIntervalMs ?? Math.max(this.#plan.intervalMs, 30_000);
+    this.#next = Math.min(cap, base * factor);
+    const jittered = base * (1 + this.#random() * JITTER);
+    const serverAsked = retryAfter ? retryAfter.getTime() - now : 0;
+    return Math.max(jittered, serverAsked);
+  }
+}

@@ -1,0 +1,241 @@
+import { EventEmitter } from 'eventemitter3';
+import { callbackParams } from './answers.js';
+import { CheckpointCodec, type Checkpoint } from './checkpoint.js';
+import { Connection } from './connection.js';
+import { CheckpointError, ConfigurationError, ValidationError } from './errors.js';
+import { Flow, joinRef } from './flow.js';
+import { ProviderHttp, type FetchLike, type RequestEvent, type RetryPolicy } from './http.js';
+import { log, silentLogger, type Logger } from './logger.js';
+import type { RedirectAnswer } from './model/challenge.js';
+import type { AnyProvider, InputOf, ProviderById, RefOf } from './provider.js';
+import { Secrets, isSecretKey } from './redact.js';
+import type { BankRuntime } from './runtime.js';
+import { Sealer, type EncryptionOptions } from './sealer.js';
+import { parseInput } from './validate.js';
+
+export interface PolybankOptions<P extends AnyProvider> {
+  /** Provider instances from their factories, e.g. `[flinks({...}), powens({...})]`. */
+  providers: readonly P[];
+  /** A pino- or console-like logger; receives redacted fields only. */
+  logger?: Logger;
+  /** Per-attempt HTTP timeout in ms. Default 30 000. */
+  timeout?: number;
+  /** Automatic retries of idempotent requests; `false` or 0 turns them off. Default 2 retries. */
+  retry?: Partial<RetryPolicy> | number | false;
+  /** A fetch implementation (tests, proxies, other runtimes). Default `globalThis.fetch`. */
+  fetch?: FetchLike;
+  /** How long polling may wait when a provider gives no deadline, in ms. Default 10 minutes. */
+  pollTimeout?: number;
+  checkpoints?: {
+    /** HMAC key (≥16 bytes) that signs checkpoints so a modified one is rejected. Strongly recommended. */
+    signingKey?: string | Uint8Array;
+    /** AES-256-GCM keys for sensitive values a provider needs after a resume (e.g. the Powens user token). */
+    encryption?: EncryptionOptions;
+  };
+}
+
+export interface BankEvents {
+  /** Every HTTP attempt of every connection and provider-level call (URL redacted). */
+  request: [event: RequestEvent];
+}
+
+export interface ResumeOptions {
+  /** The redirect callback (URL, query string or params) to complete a pending `redirect` challenge. */
+  callback?: RedirectAnswer['callback'];
+  signal?: AbortSignal;
+}
+
+const DEFAULT_RETRY: RetryPolicy = { limit: 2, maxRetryAfterMs: 60_000, backoffLimitMs: 10_000 };
+
+function normalizeRetry(retry: PolybankOptions<AnyProvider>['retry']): RetryPolicy {
+  if (retry === false) return { ...DEFAULT_RETRY, limit: 0 };
+  if (typeof retry === 'number') return { ...DEFAULT_RETRY, limit: retry };
+  return { ...DEFAULT_RETRY, ...retry };
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`${name} must be a positive number of milliseconds`);
+  return value;
+}
+
+/**
+ * The entry point: one typed API over the configured providers.
+ *
+ * ```ts
+ * const bank = new Polybank({ providers: [flinks({ customerId, baseUrl })] });
+ * const conn = bank.connect('flinks', { institution: 'FlinksCapital', username, password });
+ * for await (const challenge of conn.authenticate()) { … }
+ * ```
+ */
+export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<BankEvents> {
+  readonly #providers = new Map<string, P>();
+  readonly #runtime: BankRuntime;
+
+  constructor(options: PolybankOptions<P>) {
+    super();
+    if (!options || !Array.isArray(options.providers) || options.providers.length === 0) {
+      throw new ConfigurationError('new Polybank({ providers: [...] }) needs at least one provider');
+    }
+    const timeout = positive('timeout', options.timeout, 30_000);
+    const pollTimeoutMs = positive('pollTimeout', options.pollTimeout, 10 * 60_000);
+    const retry = normalizeRetry(options.retry);
+    const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    const logger = options.logger ?? silentLogger;
+    const http = new Map<string, ProviderHttp>();
+    const secrets = new Map<string, Secrets>();
+    for (const provider of options.providers) {
+      if (!provider || typeof provider.id !== 'string' || typeof provider.start !== 'function') {
+        throw new ConfigurationError('providers must be created by a provider factory, e.g. flinks({...})');
+      }
+      if (this.#providers.has(provider.id)) throw new ConfigurationError(`provider ${provider.id} is configured twice`);
+      this.#providers.set(provider.id, provider);
+      const registry = new Secrets();
+      registry.add(...provider.secrets);
+      secrets.set(provider.id, registry);
+      http.set(
+        provider.id,
+        new ProviderHttp({
+          provider: provider.id,
+          baseUrl: provider.http.baseUrl,
+          timeout,
+          retry,
+          fetch: fetchImpl,
+          ...(provider.http.headers ? { headers: provider.http.headers } : {}),
+          ...(provider.http.beforeRequest ? { beforeRequest: provider.http.beforeRequest } : {}),
+        }),
+      );
+    }
+    const codec = new CheckpointCodec(options.checkpoints?.signingKey);
+    const sealer = options.checkpoints?.encryption ? new Sealer(options.checkpoints.encryption) : undefined;
+    this.#runtime = {
+      logger,
+      pollTimeoutMs,
+      codec,
+      httpFor: (id) => http.get(id) as ProviderHttp,
+      secretsFor: (id) => secrets.get(id) as Secrets,
+      onRequest: (event) => {
+        log(logger, 'debug', { ...event }, 'polybank: request');
+        try {
+          this.emit('request', event);
+        } catch {
+          // A listener's bug must not break a bank flow.
+        }
+      },
+      seal: async (values) => (sealer ? sealer.seal(values) : undefined),
+      unseal: async (blob) => {
+        if (!sealer) throw new CheckpointError('checkpoint holds encrypted values but no checkpoints.encryption keys are configured');
+        return sealer.unseal(blob);
+      },
+    };
+  }
+
+  /** The ids of the configured providers. */
+  get providers(): ReadonlyArray<P['id']> {
+    return [...this.#providers.keys()];
+  }
+
+  #adapter(id: string): P {
+    const adapter = this.#providers.get(id);
+    if (!adapter) {
+      throw new ConfigurationError(`provider ${JSON.stringify(id)} is not configured; configured: ${[...this.#providers.keys()].join(', ')}`);
+    }
+    return adapter;
+  }
+
+  /**
+   * Starts a new link. The input is checked at once against the provider's schema
+   * (a wrong field is a ValidationError); nothing is sent before `authenticate()`.
+   */
+  connect<Id extends P['id']>(provider: Id, input: InputOf<ProviderById<P, Id>>): Connection<ProviderById<P, Id>> {
+    const adapter = this.#adapter(provider) as ProviderById<P, Id>;
+    const parsed = parseInput(adapter.schemas.input, input, `${provider} connect input`, provider);
+    const connection = new Connection<ProviderById<P, Id>>(this.#runtime, adapter, (host) => {
+      registerSecretFields(host.secrets, parsed);
+      return new Flow(host, 'connect', parsed);
+    });
+    return connection;
+  }
+
+  /** Opens an existing link from the reference stored earlier (`conn.ref`). */
+  connection<Id extends P['id']>(provider: Id, ref: RefOf<ProviderById<P, Id>>): Connection<ProviderById<P, Id>> {
+    const adapter = this.#adapter(provider) as ProviderById<P, Id>;
+    const parsed = parseInput(adapter.schemas.ref, ref, `${provider} connection reference`, provider);
+    return new Connection<ProviderById<P, Id>>(this.#runtime, adapter, (host) => {
+      registerSecretFields(host.secrets, parsed);
+      return new Flow(host, 'open', parsed);
+    });
+  }
+
+  /**
+   * Continues an authentication from a checkpoint, in this process or another.
+   * `authenticate()` re-yields the pending challenge first; nothing is re-sent.
+   * With `callback`, a pending redirect is completed now (state checked, code exchanged).
+   */
+  async resume(checkpoint: Checkpoint | string, options: ResumeOptions = {}): Promise<Connection<P>> {
+    const body = await this.#runtime.codec.open(checkpoint);
+    const adapter = this.#providers.get(body.provider);
+    if (!adapter) throw new CheckpointError(`checkpoint is for provider ${body.provider}, which is not configured`);
+    let state = body.state;
+    if (state !== undefined) {
+      const parsed = adapter.schemas.state.safeParse(state);
+      if (!parsed.success) throw new CheckpointError(`checkpoint state does not match what ${body.provider} expects`);
+      state = parsed.data;
+    }
+    const unsealed = body.sealed ? await this.#runtime.unseal(body.sealed) : {};
+    const { ref, sealed } = joinRef(body.ref, unsealed);
+    if (ref !== undefined && !adapter.schemas.ref.safeParse(ref).success) {
+      const hint = body.dropped?.length ? `; it was written without ${body.dropped.join(', ')}: configure checkpoints.encryption to keep them` : '';
+      throw new CheckpointError(`checkpoint reference does not match what ${body.provider} expects${hint}`);
+    }
+    const connection = new Connection<P>(this.#runtime, adapter, (host) =>
+      Flow.restore(host, {
+        origin: body.origin,
+        seq: body.seq,
+        status: body.status,
+        ref,
+        ...(state !== undefined ? { state } : {}),
+        sealed,
+        ...(body.pending ? { pending: body.pending } : {}),
+      }),
+    );
+    if (options.callback !== undefined) await completeRedirect(connection, options);
+    return connection;
+  }
+}
+
+/** Registers secret-named fields of user input (password, apiKey, …) so they are redacted everywhere. */
+function registerSecretFields(secrets: Secrets, value: unknown, depth = 0): void {
+  if (value === null || typeof value !== 'object' || depth > 4) return;
+  for (const [key, item] of Object.entries(value)) {
+    if (typeof item === 'string' && isSecretKey(key)) secrets.add(item);
+    else registerSecretFields(secrets, item, depth + 1);
+  }
+}
+
+async function completeRedirect(connection: Connection, options: ResumeOptions): Promise<void> {
+  const iterator = connection.authenticate(options.signal ? { signal: options.signal } : {});
+  const first = await iterator.next();
+  const challenge = first.done ? undefined : first.value;
+  if (!challenge || challenge.type !== 'redirect') {
+    await iterator.return(undefined);
+    throw new ValidationError('resume callback', [{ path: 'callback', message: 'the checkpoint has no pending redirect challenge' }]);
+  }
+  if (callbackParams(options.callback as never) === undefined) {
+    await iterator.return(undefined);
+    throw new ValidationError('resume callback', [{ path: 'callback', message: 'not a callback URL or query string' }]);
+  }
+  try {
+    challenge.answer({ callback: options.callback as RedirectAnswer['callback'] });
+  } catch (error) {
+    // A state mismatch or bad callback: nothing was exchanged; the redirect stays pending.
+    await iterator.return(undefined);
+    throw error;
+  }
+  // Runs the exchange; stops at the next challenge (kept pending for authenticate()) or when active.
+  const next = await iterator.next();
+  if (!next.done) {
+    await connection.checkpoint();
+    await iterator.return(undefined);
+  }
+}

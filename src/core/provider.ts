@@ -1,0 +1,121 @@
+import type { z } from 'zod';
+import type { ConnectionErrorOptions } from './errors.js';
+import type { BeforeRequestHook, HttpRequest, HttpResponse } from './http.js';
+import type { Logger } from './logger.js';
+import type { Account } from './model/account.js';
+import type { ChallengeData, ChallengeDataInput, NormalizedAnswer } from './model/challenge.js';
+import type { ErrorReason } from './model/status.js';
+import type { Secrets } from './redact.js';
+
+/** A JSON value: what provider state must be, so that it can live in a checkpoint. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
+
+/** How the core polls a provider: after `intervalMs`, then backing off by `factor` up to `maxIntervalMs`, until `deadline`. */
+export interface PollPlan {
+  intervalMs: number;
+  maxIntervalMs?: number;
+  /** 1 keeps the interval fixed (the provider's documented cadence); default 1.5. */
+  factor?: number;
+  /** ISO time after which waiting stops with `auth_expired` (or `deadlineReason`). */
+  deadline?: string;
+  deadlineReason?: ErrorReason;
+}
+
+/** A challenge as an adapter describes it: the core adds `id` and `provider`. */
+export type ChallengeSpec = ChallengeDataInput extends infer C ? (C extends unknown ? Omit<C, 'id' | 'provider'> : never) : never;
+
+/** Details of an active connection, where the provider tells them. */
+export interface ActiveInfo {
+  consentExpiresAt?: string;
+  lastSyncedAt?: string;
+}
+
+/**
+ * What one step of an authentication leads to. `state` is the adapter's whole
+ * checkpointable memory (JSON, secret-free); `sealed` holds values that are
+ * sensitive but needed later (a Powens user token): kept in memory, and in a
+ * checkpoint only encrypted.
+ */
+export type Step<S, R> =
+  | { kind: 'challenge'; state: S; sealed?: Record<string, string>; challenge: ChallengeSpec; poll?: PollPlan }
+  | { kind: 'pending'; state: S; sealed?: Record<string, string>; poll: PollPlan }
+  | { kind: 'active'; state: S; sealed?: Record<string, string>; ref: R; info?: ActiveInfo };
+
+/** What a poll says while nothing has changed yet. */
+export interface StillPending<S> {
+  kind: 'still_pending';
+  state?: S;
+  /** The provider asked to wait at least until then (Retry-After). */
+  retryAfter?: Date;
+}
+
+export interface Session<S> {
+  readonly state: S;
+  readonly sealed: Readonly<Record<string, string>>;
+}
+
+/** What the core hands an adapter for one call: HTTP bound to the caller's signal, secrets and events. */
+export interface AdapterContext {
+  readonly provider: string;
+  readonly signal: AbortSignal;
+  readonly secrets: Secrets;
+  readonly log: Logger;
+  /**
+   * True when a user is present (inside authenticate()); false for background calls
+   * (accounts() on a stored link). Without a user, never trigger an SCA send: fail with
+   * `sca_required` instead.
+   */
+  readonly interactive: boolean;
+  request(req: HttpRequest): Promise<HttpResponse>;
+  now(): number;
+  /** Builds the typed failure for a normalized reason (use with `throw`). */
+  fail(reason: ErrorReason, message: string, options?: ConnectionErrorOptions): Error;
+}
+
+export type CancelCause = 'cancelled' | 'aborted' | 'failed';
+
+/**
+ * The one interface every provider implements. The core owns the loop, answer
+ * validation, retries, redaction, polling, checkpoints and events; an adapter only
+ * speaks its provider's endpoints and maps them to steps, challenges and accounts.
+ */
+export interface ProviderAdapter<Id extends string = string, Input = unknown, Ref = unknown, S extends Json = Json> {
+  readonly id: Id;
+  readonly schemas: {
+    /** What `bank.connect(id, input)` accepts (strict: a wrong field is an error). */
+    readonly input: z.ZodType<Input>;
+    /** What `bank.connection(id, ref)` accepts, and what an active connection's `ref` is. */
+    readonly ref: z.ZodType<Ref>;
+    /** The adapter's state; checked again when a checkpoint is resumed. */
+    readonly state: z.ZodType<S>;
+  };
+  readonly http: { readonly baseUrl: string; readonly headers?: Record<string, string>; readonly beforeRequest?: BeforeRequestHook };
+  /** Provider-level secrets (API keys, app secrets) to redact everywhere. */
+  readonly secrets: readonly string[];
+
+  /** Starts a new link from the user's input. */
+  start(ctx: AdapterContext, input: Input): Promise<Step<S, Ref>>;
+  /** Opens an existing link; may be active at once or ask for SCA again. */
+  open(ctx: AdapterContext, ref: Ref): Promise<Step<S, Ref>>;
+  /** Sends a validated answer (at most once) and says what follows. */
+  answer(ctx: AdapterContext, session: Session<S>, challenge: ChallengeData, answer: NormalizedAnswer): Promise<Step<S, Ref>>;
+  /** One poll of a pending step or a decoupled challenge. */
+  poll(ctx: AdapterContext, session: Session<S>, challenge: ChallengeData | undefined): Promise<Step<S, Ref> | StillPending<S>>;
+  /** Asks for a new OTP (user-initiated only). */
+  resend?(ctx: AdapterContext, session: Session<S>, challenge: ChallengeData): Promise<Step<S, Ref>>;
+  /** Lists accounts of an active connection. */
+  accounts(ctx: AdapterContext, session: Session<S>): Promise<Account[]>;
+  /** Cancels the provider-side session where the provider has a way to. */
+  cancel?(ctx: AdapterContext, session: Session<S>, cause: CancelCause): Promise<void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyProvider = ProviderAdapter<string, any, any, any>;
+export type ProviderId<P extends AnyProvider> = P['id'];
+export type ProviderById<P extends AnyProvider, Id extends string> = Extract<P, { id: Id }>;
+/** What a user passes to `bank.connect()` for this provider: a wrong field is a compile error. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type InputOf<P extends AnyProvider> = P extends ProviderAdapter<any, infer I, any, any> ? I : never;
+/** What a user passes to `bank.connection()` for this provider. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RefOf<P extends AnyProvider> = P extends ProviderAdapter<any, any, infer R, any> ? R : never;

@@ -1,0 +1,79 @@
+/**
+ * polybank: one typed Connection over several open-banking providers.
+ * Providers live in their own entries (`polybank/flinks`, …); simulators in `polybank/testing`.
+ */
+export { Polybank } from './core/polybank.js';
+export type { PolybankOptions, BankEvents, ResumeOptions } from './core/polybank.js';
+export { Connection } from './core/connection.js';
+export type { ConnectionEvents, AuthenticateOptions } from './core/connection.js';
+export type { Checkpoint } from './core/checkpoint.js';
+export type { Logger } from './core/logger.js';
+export type { RequestEvent, RetryPolicy, FetchLike } from './core/http.js';
+export type { EncryptionOptions } from './core/sealer.js';
+
+// The normalized model: zod schemas are the source of the types.
+export { Money, CurrencyCode, DecimalString, toMoney, toDecimalString, minorUnits } from './core/model/money.js';
+export { Account, AccountType, Balances } from './core/model/account.js';
+export {
+  ConnectionStatus,
+  ErrorReason,
+  UserAction,
+  REASONS,
+  errorStatus,
+} from './core/model/status.js';
+export type { ReasonInfo, ErrorStatus, ActiveStatus } from './core/model/status.js';
+export {
+  ChallengeData,
+  CredentialField,
+  QuestionPrompt,
+  ChoiceOption,
+  ConsentOption,
+  CredentialsAnswer,
+  OtpAnswer,
+  QuestionsAnswer,
+  ChoiceAnswer,
+  RedirectAnswer,
+  ConsentAnswer,
+} from './core/model/challenge.js';
+export type {
+  Challenge,
+  ChallengeType,
+  CredentialsChallenge,
+  OtpChallenge,
+  QuestionsChallenge,
+  ChoiceChallenge,
+  DecoupledChallenge,
+  RedirectChallenge,
+  ConsentChallenge,
+  AnswerByType,
+} from './core/model/challenge.js';
+
+export {
+  PolybankError,
+  ConfigurationError,
+  ValidationError,
+  InvalidAnswerError,
+  ChallengeStateError,
+  ProviderResponseError,
+  NetworkError,
+  TimeoutError,
+  AbortedError,
+  CheckpointError,
+  UnsupportedError,
+  ConflictError,
+  ConnectionError,
+  isPolybankError,
+  isConfigurationError,
+  isValidationError,
+  isInvalidAnswerError,
+  isChallengeStateError,
+  isProviderResponseError,
+  isNetworkError,
+  isTimeoutError,
+  isAbortedError,
+  isCheckpointError,
+  isUnsupportedError,
+  isConflictError,
+  isConnectionError,
+} from './core/errors.js';
+export type { Issue, PolybankErrorOptions } from './core/errors.js';

@@ -1,0 +1,2 @@
+/** polybank/fintecture: not implemented yet; this entry exports nothing until its provider lands. */
+export {};

@@ -1,0 +1,2 @@
+/** polybank/powerauth: not implemented yet; this entry exports nothing until its provider lands. */
+export {};

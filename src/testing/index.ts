@@ -1,0 +1,11 @@
+/**
+ * polybank/testing: offline simulators of every provider, written once as msw
+ * handlers. Use them in-process with msw (`setupServer(...sim.handlers())`) or on a
+ * real loopback socket (`startSimulatorServer(sim)`), with faults and counters.
+ */
+export { Simulator } from './simulator.js';
+export type { Route, RouteContext, SimulatorDefinition, RecordedRequest, SimMethod } from './simulator.js';
+export { startSimulatorServer } from './server.js';
+export type { SimulatorServer, StartOptions } from './server.js';
+export { FaultInjector, resetResponse, htmlError } from './faults.js';
+export type { FaultSpec, FaultKind } from './faults.js';

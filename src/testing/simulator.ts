@@ -1,0 +1,188 @@
+import { http, type HttpHandler } from 'msw';
+import { FaultInjector, applyAfter, applyBefore, type FaultSpec } from './faults.js';
+
+export type SimMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** What a route handler receives: the request, its parsed body, the simulator's state. */
+export interface RouteContext<S> {
+  readonly request: Request;
+  readonly url: URL;
+  readonly params: Readonly<Record<string, string>>;
+  /** Parsed JSON or form body (undefined when empty, the raw text when neither parses). */
+  readonly body: unknown;
+  readonly rawBody: string;
+  readonly state: S;
+  readonly simulator: Simulator<S>;
+}
+
+export interface Route<S> {
+  method: SimMethod;
+  /** Path under the simulator's base path, in msw syntax (`/users/:id`). */
+  path: string;
+  /** The endpoint name used by counters, faults and the SDK's own errors. */
+  endpoint: string;
+  handle(ctx: RouteContext<S>): Response | Promise<Response>;
+}
+
+export interface SimulatorDefinition<S> {
+  /** Provider id, e.g. `flinks`. */
+  name: string;
+  /** The origin msw intercepts by default, e.g. `https://toolbox-api.private.fin.ag`. */
+  defaultOrigin: string;
+  /** Path prefix the provider's documented paths hang from (`/2.0` for Powens). */
+  basePath?: string;
+  routes: ReadonlyArray<Route<S>>;
+  /** Called for requests that match no route (default: a JSON 404). */
+  notFound?: (request: Request) => Response;
+}
+
+export interface RecordedRequest {
+  endpoint: string;
+  method: string;
+  path: string;
+  /** The fault applied, if any. */
+  fault?: FaultSpec['kind'];
+  at: number;
+}
+
+async function parseBody(request: Request): Promise<{ body: unknown; rawBody: string }> {
+  if (request.method === 'GET' || request.method === 'HEAD') return { body: undefined, rawBody: '' };
+  const rawBody = await request.text();
+  if (rawBody === '') return { body: undefined, rawBody };
+  const type = request.headers.get('content-type') ?? '';
+  if (type.includes('application/x-www-form-urlencoded')) {
+    return { body: Object.fromEntries(new URLSearchParams(rawBody)), rawBody };
+  }
+  try {
+    return { body: JSON.parse(rawBody), rawBody };
+  } catch {
+    return { body: rawBody, rawBody };
+  }
+}
+
+/**
+ * One provider simulator: routes written once as msw handlers, with per-endpoint
+ * counters, a request log and fault injection. Use `handlers()` with msw's
+ * `setupServer` in your tests, or `startSimulatorServer()` for a real socket.
+ */
+export class Simulator<S> {
+  readonly name: string;
+  readonly definition: SimulatorDefinition<S>;
+  readonly faults: FaultInjector;
+  /** Scenario state: what the simulated provider knows (sessions, connections, scripted outcomes). */
+  state: S;
+  readonly #createState: () => S;
+  readonly #counts = new Map<string, number>();
+  readonly #log: RecordedRequest[] = [];
+  #origin: string;
+  /** Extra latency on every answer, like a real provider's (ms, or [min, max]). */
+  latency: number | [number, number] = 0;
+
+  constructor(definition: SimulatorDefinition<S>, createState: () => S, options: { random?: () => number } = {}) {
+    this.name = definition.name;
+    this.definition = definition;
+    this.#createState = createState;
+    this.state = createState();
+    this.faults = new FaultInjector(options.random);
+    this.#origin = definition.defaultOrigin;
+  }
+
+  /** The URL the SDK's `baseUrl` should point to (origin plus base path). */
+  get baseUrl(): string {
+    return `${this.#origin}${this.definition.basePath ?? ''}`;
+  }
+
+  get origin(): string {
+    return this.#origin;
+  }
+
+  /** msw request handlers for this simulator at `origin` (default: the provider's own). */
+  handlers(origin: string = this.#origin, options: { catchAll?: boolean } = {}): HttpHandler[] {
+    this.#origin = origin.replace(/\/+$/, '');
+    const prefix = `${this.#origin}${this.definition.basePath ?? ''}`;
+    const methods = { GET: http.get, POST: http.post, PUT: http.put, PATCH: http.patch, DELETE: http.delete } as const;
+    const routes = this.definition.routes.map((route) =>
+      methods[route.method](`${prefix}${route.path}`, async ({ request, params }) => this.#serve(route, request, params)),
+    );
+    const notFound = http.all(`${this.#origin}/*`, ({ request }) => {
+      this.#record('(unknown)', request, undefined);
+      return this.definition.notFound?.(request) ?? Response.json({ error: 'not_found', path: new URL(request.url).pathname }, { status: 404 });
+    });
+    return options.catchAll === false ? routes : [...routes, notFound];
+  }
+
+  async #serve(route: Route<S>, request: Request, params: Record<string, unknown>): Promise<Response> {
+    const fault = this.faults.pick(route.endpoint);
+    this.#record(route.endpoint, request, fault);
+    await this.#latency(request.signal);
+    if (fault && (fault.when ?? 'before') === 'before') {
+      const early = await applyBefore(fault, request.signal);
+      if (early) return early;
+    }
+    const { body, rawBody } = await parseBody(request);
+    const stringParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]));
+    let response: Response;
+    try {
+      response = await route.handle({ request, url: new URL(request.url), params: stringParams, body, rawBody, state: this.state, simulator: this });
+    } catch (error) {
+      // A simulator bug shows as a provider 500, as it would in production.
+      response = Response.json({ error: 'simulator_error', message: String((error as Error)?.message ?? error) }, { status: 500 });
+    }
+    if (fault) return applyAfter(fault, response, request.signal);
+    return response;
+  }
+
+  async #latency(signal: AbortSignal): Promise<void> {
+    const ms = Array.isArray(this.latency) ? this.latency[0] + Math.random() * (this.latency[1] - this.latency[0]) : this.latency;
+    if (ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      }
+      signal.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  #record(endpoint: string, request: Request, fault: FaultSpec | undefined): void {
+    this.#counts.set(endpoint, (this.#counts.get(endpoint) ?? 0) + 1);
+    this.#log.push({ endpoint, method: request.method, path: new URL(request.url).pathname, at: Date.now(), ...(fault ? { fault: fault.kind } : {}) });
+    if (this.#log.length > 10_000) this.#log.shift();
+  }
+
+  /** How many requests an endpoint received (faulted ones included). */
+  count(endpoint: string): number {
+    return this.#counts.get(endpoint) ?? 0;
+  }
+
+  /** Counts per endpoint. */
+  get counts(): Readonly<Record<string, number>> {
+    return Object.fromEntries(this.#counts);
+  }
+
+  /** The last requests received, oldest first. */
+  get requests(): readonly RecordedRequest[] {
+    return this.#log;
+  }
+
+  /** Arms a fault (see FaultSpec); returns a function that disarms it. */
+  inject(fault: FaultSpec): () => void {
+    return this.faults.add(fault);
+  }
+
+  /** Forgets counters, the log, faults and all state. */
+  reset(): void {
+    this.#counts.clear();
+    this.#log.length = 0;
+    this.faults.clear();
+    this.state = this.#createState();
+  }
+
+  /** Forgets counters and the log only. */
+  resetCounts(): void {
+    this.#counts.clear();
+    this.#log.length = 0;
+  }
+}

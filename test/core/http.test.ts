@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isNetworkError, isProviderResponseError, isTimeoutError, type RequestEvent } from '../../src/index.js';
+import { TOY_PASSWORD } from '../support/toy-simulator.js';
+import { startToy } from '../support/toy.js';
+
+let toy: Awaited<ReturnType<typeof startToy>>;
+beforeAll(async () => {
+  toy = await startToy();
+});
+afterAll(async () => {
+  await toy.server.close();
+});
+beforeEach(() => {
+  toy.sim.reset();
+});
+
+async function activeConnection(options: Parameters<typeof toy.bank>[0] = {}) {
+  const conn = toy.bank(options).connect('toybank', { username: 'nomfa', password: TOY_PASSWORD });
+  for await (const c of conn.authenticate()) void c;
+  toy.sim.resetCounts();
+  return conn;
+}
+
+async function failure(run: () => Promise<unknown>): Promise<unknown> {
+  try {
+    await run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a failure');
+}
+
+describe('retries: idempotent requests only', () => {
+  it('retries a GET on 503 up to the limit, then returns the typed provider error', async () => {
+    const conn = await activeConnection();
+    toy.sim.inject({ endpoint: 'ListAccounts', kind: 'status', status: 503, times: Infinity });
+    const error = await failure(() => conn.accounts());
+    expect(error).toMatchObject({ reason: 'provider_unavailable', retryable: true, status: 503 });
+    expect(toy.sim.count('ListAccounts')).toBe(3);
+  });
+
+  it('retries a GET after a connection reset and succeeds', async () => {
+    const conn = await activeConnection();
+    toy.sim.inject({ endpoint: 'ListAccounts', kind: 'reset' });
+    expect((await conn.accounts()).length).toBe(3);
+    expect(toy.sim.count('ListAccounts')).toBe(2);
+  });
+
+  it('never retries a request carrying credentials: 503, reset, timeout', async () => {
+    for (const fault of [
+      { kind: 'status', status: 503 },
+      { kind: 'reset' },
+      { kind: 'timeout', ms: 2000 },
+    ] as const) {
+      toy.sim.reset();
+      toy.sim.inject({ endpoint: 'CreateSession', ...fault });
+      const conn = toy.bank({ timeout: 300 }).connect('toybank', { username: 'nomfa', password: TOY_PASSWORD });
+      const error = await failure(async () => {
+        for await (const c of conn.authenticate()) void c;
+      });
+      expect(error).toBeInstanceOf(Error);
+      expect(toy.sim.count('CreateSession')).toBe(1);
+    }
+  });
+
+  it('never retries an answer (OTP) when the response is lost after the provider processed it', async () => {
+    const conn = toy.bank().connect('toybank', { username: 'otp', password: TOY_PASSWORD });
+    toy.sim.inject({ endpoint: 'Answer', kind: 'reset', when: 'after' });
+    const error = await failure(async () => {
+      for await (const c of conn.authenticate()) if (c.type === 'otp') c.answer({ code: '123456' });
+    });
+    expect(isNetworkError(error)).toBe(true);
+    expect(toy.sim.count('Answer')).toBe(1);
+  });
+
+  it('honours Retry-After on 429 for idempotent requests', async () => {
+    const conn = await activeConnection();
+    toy.sim.inject({ endpoint: 'ListAccounts', kind: 'status', status: 429, retryAfter: 1 });
+    const started = Date.now();
+    expect((await conn.accounts()).length).toBe(3);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(toy.sim.count('ListAccounts')).toBe(2);
+  });
+
+  it('does not wait for a Retry-After beyond the bound: typed rate_limited with retryAfter', async () => {
+    const conn = await activeConnection({ retry: { maxRetryAfterMs: 500 } });
+    toy.sim.inject({ endpoint: 'ListAccounts', kind: 'status', status: 429, retryAfter: 3600 });
+    const error = (await failure(() => conn.accounts())) as { reason: string; retryAfter: Date };
+    expect(error.reason).toBe('rate_limited');
+    expect(error.retryAfter.getTime()).toBeGreaterThan(Date.now() + 3_000_000);
+    expect(toy.sim.count('ListAccounts')).toBe(1);
+    expect(conn.status).toMatchObject({ status: 'error', reason: 'rate_limited', retryable: true });
+  });
+
+  it('turns a hanging provider into a TimeoutError', async () => {
+    const conn = await activeConnection({ timeout: 200, retry: false });
+    toy.sim.inject({ endpoint: 'ListAccounts', kind: 'timeout', ms: 2000 });
+    const error = await failure(() => conn.accounts());
+    expect(isTimeoutError(error)).toBe(true);
+    expect(error).toMatchObject({ provider: 'toybank', endpoint: 'ListAccounts', retryable: true });
+  });
+});
+
+describe('malformed provider responses become typed errors', () => {
+  it('truncated JSON', async () => {
+    const conn = await activeConnection({ retry: false });
+    toy.sim.inject({ endpoint: 'ListAccounts', kind: 'truncate' });
+    const error = await failure(() => conn.accounts());
+    expect(isProviderResponseError(error)).toBe(true);
+    expect(error).toMatchObject({ provider: 'toybank', endpoint: 'ListAccounts', field: '' });
+    expect(String((error as Error).message)).toMatch(/not JSON/);
+  });
+
+  it('a missing field is named', async () => {
+    const conn = await activeConnection();
+    toy.sim.inject({
+      endpoint: 'ListAccounts',
+      kind: 'mutate',
+      mutate: (body) => {
+        const b = body as { accounts: Array<Record<string, unknown>> };
+        delete b.accounts[1]?.balance;
+        return b;
+      },
+    });
+    const error = await failure(() => conn.accounts());
+    expect(error).toMatchObject({ kind: 'ProviderResponseError', field: 'accounts.1.balance' });
+  });
+
+  it('a NaN-like balance or a bad currency never becomes an account', async () => {
+    const conn = await activeConnection();
+    toy.sim.inject({
+      endpoint: 'ListAccounts',
+      kind: 'mutate',
+      mutate: (body) => {
+        const b = body as { accounts: Array<Record<string, unknown>> };
+        if (b.accounts[0]) b.accounts[0].currency = 'euro';
+        return b;
+      },
+    });
+    await expect(conn.accounts()).rejects.toSatisfy((e: unknown) => (e as Error).name !== 'TypeError' && isPolybank(e));
+  });
+
+  it('an HTML error page on a non-idempotent call is a typed provider error, not a TypeError', async () => {
+    toy.sim.inject({ endpoint: 'CreateSession', kind: 'html', status: 502 });
+    const conn = toy.bank().connect('toybank', { username: 'nomfa', password: TOY_PASSWORD });
+    const error = await failure(async () => {
+      for await (const c of conn.authenticate()) void c;
+    });
+    expect(error).toMatchObject({ reason: 'provider_unavailable', status: 502 });
+  });
+
+  it('garbage with a 200 on a data call', async () => {
+    const conn = await activeConnection();
+    toy.sim.inject({ endpoint: 'ListAccounts', kind: 'garbage' });
+    await expect(conn.accounts()).rejects.toSatisfy(isProviderResponseError);
+  });
+});
+
+describe('request events', () => {
+  it('reports each attempt with method, redacted URL, status and time', async () => {
+    const bank = toy.bank({ toy: { apiKey: 'key-canary-0001' } });
+    const events: RequestEvent[] = [];
+    bank.on('request', (e) => events.push(e));
+    const conn = bank.connect('toybank', { username: 'nomfa', password: TOY_PASSWORD });
+    for await (const c of conn.authenticate()) void c;
+    toy.sim.inject({ endpoint: 'ListAccounts', kind: 'status', status: 500 });
+    await conn.accounts();
+    expect(events.map((e) => [e.endpoint, e.method, e.status, e.attempt])).toEqual([
+      ['CreateSession', 'POST', 201, 1],
+      ['ListAccounts', 'GET', 500, 1],
+      ['ListAccounts', 'GET', 200, 2],
+    ]);
+    for (const e of events) {
+      expect(e.url.startsWith(toy.sim.baseUrl)).toBe(true);
+      expect(e.ms).toBeGreaterThanOrEqual(0);
+      expect(JSON.stringify(e)).not.toContain('key-canary-0001');
+    }
+  });
+});
+
+function isPolybank(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[Symbol.for('polybank.error')] === true;
+}

@@ -1,0 +1,127 @@
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Challenge, Logger } from '../../src/index.js';
+import { startToy } from '../support/toy.js';
+
+/**
+ * Canary values stand for every kind of secret. Each flow runs with them; then every
+ * error (message, cause chain, stack, JSON), event, logger call, checkpoint and
+ * util.inspect output is searched for them.
+ */
+const CANARY = {
+  password: 'pw-CANARY-7f3a9',
+  answer: 'ans-CANARY-22c1',
+  pick: 'pick-CANARY-9e0b',
+  otp: '918273',
+  apiKey: 'apikey-CANARY-5d11',
+};
+
+let toy: Awaited<ReturnType<typeof startToy>>;
+beforeAll(async () => {
+  toy = await startToy();
+});
+afterAll(async () => {
+  await toy.server.close();
+});
+beforeEach(() => {
+  toy.sim.reset();
+  toy.sim.state.password = CANARY.password;
+  toy.sim.state.otpCode = CANARY.otp;
+  toy.sim.state.answers = { city: CANARY.answer, 'Favourite colour?': CANARY.pick };
+});
+
+interface Captured {
+  outputs: string[];
+}
+
+function recordingLogger(sink: string[]): Logger {
+  const record = (fields: Record<string, unknown>, message: string): void => {
+    sink.push(`${message} ${inspect(fields, { depth: 10 })}`);
+  };
+  return { debug: record, info: record, warn: record, error: record };
+}
+
+function errorText(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 10; depth++) {
+    const e = current as Error & { cause?: unknown };
+    parts.push(String(e.message), String(e.stack), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }));
+    current = e.cause;
+  }
+  return parts.join('\n');
+}
+
+async function run(username: string, answerOtp: string, captured: Captured, password = CANARY.password): Promise<void> {
+  const bank = toy.bank({ logger: recordingLogger(captured.outputs), toy: { apiKey: CANARY.apiKey } });
+  bank.on('request', (e) => captured.outputs.push(JSON.stringify(e), inspect(e)));
+  const conn = bank.connect('toybank', { username, password });
+  conn.on('status', (s) => captured.outputs.push(JSON.stringify(s)));
+  conn.on('challenge', (c) => captured.outputs.push(JSON.stringify(c), inspect(c)));
+  conn.on('request', (e) => captured.outputs.push(JSON.stringify(e)));
+  try {
+    for await (const c of conn.authenticate()) {
+      answer(c, answerOtp);
+      captured.outputs.push(JSON.stringify(await conn.checkpoint()), inspect(conn, { depth: 10, showHidden: true }), inspect(c, { showHidden: true }));
+    }
+    await conn.accounts();
+    captured.outputs.push(JSON.stringify(await conn.checkpoint()));
+  } catch (error) {
+    captured.outputs.push(errorText(error));
+  }
+  captured.outputs.push(inspect(conn, { depth: 10, showHidden: true }), JSON.stringify(conn), inspect(bank, { depth: 4 }));
+}
+
+function answer(c: Challenge, otp: string): void {
+  if (c.type === 'questions') c.answer({ q1: CANARY.answer, q2: { question: 'Favourite colour?', answer: CANARY.pick } });
+  if (c.type === 'otp') c.answer({ code: otp });
+  if (c.type === 'consent') c.answer({ options: { accounts: true } });
+}
+
+function expectNoCanary(captured: Captured): void {
+  expect(captured.outputs.length).toBeGreaterThan(3);
+  const all = captured.outputs.join('\n');
+  for (const [kind, value] of Object.entries(CANARY)) {
+    if (all.includes(value)) {
+      const where = captured.outputs.find((o) => o.includes(value));
+      throw new Error(`${kind} canary leaked in: ${where?.slice(0, 400)}`);
+    }
+  }
+}
+
+describe('secret canaries never leave the SDK', () => {
+  it('through a successful full flow (questions, OTP, decoupled, consent, accounts)', async () => {
+    const captured: Captured = { outputs: [] };
+    await run('full', CANARY.otp, captured);
+    expect(captured.outputs.some((o) => o.includes('"status":"active"'))).toBe(true);
+    expectNoCanary(captured);
+  });
+
+  it('through a wrong OTP that the provider echoes back in its error', async () => {
+    const captured: Captured = { outputs: [] };
+    const wrong = '555444';
+    await run('otp', wrong, captured);
+    const all = captured.outputs.join('\n');
+    expect(all).toContain('Wrong code [REDACTED]');
+    expect(all).not.toContain(wrong);
+    expectNoCanary(captured);
+  });
+
+  it('through a wrong password that the provider echoes back', async () => {
+    const captured: Captured = { outputs: [] };
+    const wrongPassword = 'pw-WRONG-CANARY-31';
+    await run('nomfa', CANARY.otp, captured, wrongPassword);
+    const all = captured.outputs.join('\n');
+    expect(all).toContain('invalid_credentials');
+    expect(all).not.toContain(wrongPassword);
+    expectNoCanary(captured);
+  });
+
+  it('through network faults on secret-bearing requests', async () => {
+    const captured: Captured = { outputs: [] };
+    toy.sim.inject({ endpoint: 'Answer', kind: 'reset' });
+    await run('otp', CANARY.otp, captured);
+    expect(captured.outputs.join('\n')).toMatch(/NetworkError/);
+    expectNoCanary(captured);
+  });
+});

@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ENTRIES = ['polybank', 'polybank/fintecture', 'polybank/powens', 'polybank/flinks', 'polybank/powerauth', 'polybank/testing'];
+const root = resolve('.');
+let project = '';
+let tarball = '';
+
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
+}
+
+describe('the published package', () => {
+  beforeAll(() => {
+    run(join(root, 'node_modules/.bin/tsup'), [], root);
+    mkdirSync(join(root, '.tmp'), { recursive: true });
+    const work = mkdtempSync(join(root, '.tmp', 'pack-'));
+    run('npm', ['pack', '--silent', '--pack-destination', work], root);
+    tarball = join(work, readdirSync(work).find((f) => f.endsWith('.tgz')) as string);
+    // An empty project outside the repository, as a user would have.
+    project = mkdtempSync(join('/tmp', 'polybank-user-'));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', version: '1.0.0', private: true }));
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], project);
+  }, 240_000);
+
+  it('ships only dist and docs', () => {
+    const files = run('tar', ['-tzf', tarball], root).split('\n').filter(Boolean);
+    expect(files).toContain('package/dist/index.js');
+    expect(files).toContain('package/dist/index.cjs');
+    expect(files).toContain('package/dist/index.d.ts');
+    expect(files).toContain('package/README.md');
+    expect(files.filter((f) => /^package\/(src|test|examples|bench|\.ci)\//.test(f))).toEqual([]);
+  });
+
+  it('every entry can be imported (ESM)', () => {
+    const script = `
+      const results = {};
+      for (const name of ${JSON.stringify(ENTRIES)}) {
+        const mod = await import(name);
+        results[name] = Object.keys(mod).sort();
+      }
+      console.log(JSON.stringify(results));`;
+    writeFileSync(join(project, 'esm.mjs'), script);
+    const out = JSON.parse(run(process.execPath, ['esm.mjs'], project)) as Record<string, string[]>;
+    expect(out.polybank).toEqual(expect.arrayContaining(['Polybank', 'ConnectionError', 'isPolybankError', 'toMoney', 'Account']));
+    expect(out['polybank/testing']).toEqual(expect.arrayContaining(['Simulator', 'startSimulatorServer']));
+    expect(Object.keys(out)).toEqual(ENTRIES);
+  });
+
+  it('every entry can be required (CJS) and shares one error class', () => {
+    const script = `
+      const results = {};
+      for (const name of ${JSON.stringify(ENTRIES)}) results[name] = Object.keys(require(name)).sort();
+      const { Polybank, ConfigurationError, isConfigurationError } = require('polybank');
+      let guard = false;
+      try { new Polybank({ providers: [] }); } catch (e) { guard = e instanceof ConfigurationError && isConfigurationError(e); }
+      results.guard = guard;
+      console.log(JSON.stringify(results));`;
+    writeFileSync(join(project, 'cjs.cjs'), script);
+    const out = JSON.parse(run(process.execPath, ['cjs.cjs'], project)) as Record<string, unknown>;
+    expect(out.polybank).toEqual(expect.arrayContaining(['Polybank', 'ConnectionError']));
+    expect(out['polybank/testing']).toEqual(expect.arrayContaining(['startSimulatorServer']));
+    expect(out.guard).toBe(true);
+  });
+});
