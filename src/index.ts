@@ -14,6 +14,8 @@ export type { EncryptionOptions } from './core/sealer.js';
 // The normalized model: zod schemas are the source of the types.
 export { Money, CurrencyCode, DecimalString, toMoney, toDecimalString, minorUnits } from './core/model/money.js';
 export { Account, AccountType, Balances } from './core/model/account.js';
+export { Transaction, AccountHolder } from './core/model/transaction.js';
+export type { TransactionQuery } from './core/model/transaction.js';
 export {
   ConnectionStatus,
   ErrorReason,

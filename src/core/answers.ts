@@ -78,7 +78,7 @@ function questions(ch: ChallengeDataOf<'questions'>, raw: unknown): NormalizedAn
   const issues: Issue[] = [];
   const known = new Set(ch.prompts.map((p) => p.id));
   for (const key of Object.keys(answers)) if (!known.has(key)) issues.push({ path: key, message: 'not a prompt of this challenge' });
-  const responses: Record<string, { question?: string; answer: string }> = {};
+  const responses: Record<string, { question?: string; answer: string; selected?: string[] }> = {};
   for (const prompt of ch.prompts) {
     const given = answers[prompt.id];
     if (given === undefined) {
@@ -86,18 +86,34 @@ function questions(ch: ChallengeDataOf<'questions'>, raw: unknown): NormalizedAn
       continue;
     }
     if (prompt.questions) {
-      if (typeof given === 'string') {
+      if (typeof given === 'string' || Array.isArray(given)) {
         issues.push({ path: prompt.id, message: 'pick a question first: answer with { question, answer }' });
         continue;
       }
       if (!prompt.questions.includes(given.question)) issues.push({ path: `${prompt.id}.question`, message: 'not one of the offered questions' });
       if (given.answer.trim() === '') issues.push({ path: `${prompt.id}.answer`, message: 'required' });
       responses[prompt.id] = { question: given.question, answer: given.answer };
+    } else if (prompt.choices) {
+      const ids = new Set(prompt.choices.map((c) => c.id));
+      const picked = typeof given === 'string' ? [given] : Array.isArray(given) ? given : undefined;
+      if (!picked) {
+        issues.push({ path: prompt.id, message: 'answer with the id of an offered option' });
+        continue;
+      }
+      if (picked.length === 0) issues.push({ path: prompt.id, message: 'choose at least one option' });
+      if (!prompt.multiple && picked.length > 1) issues.push({ path: prompt.id, message: 'choose exactly one option' });
+      if (new Set(picked).size !== picked.length) issues.push({ path: prompt.id, message: 'an option is chosen twice' });
+      picked.forEach((id, i) => {
+        if (!ids.has(id)) issues.push({ path: `${prompt.id}.${i}`, message: 'not one of the offered options' });
+      });
+      responses[prompt.id] = { answer: picked[0] ?? '', selected: picked };
     } else {
-      const text = typeof given === 'string' ? given : given.answer;
-      if (typeof given !== 'string') issues.push({ path: prompt.id, message: 'this prompt offers no questions to pick: answer with a string' });
-      else if (text.trim() === '') issues.push({ path: prompt.id, message: 'required' });
-      responses[prompt.id] = { answer: text };
+      if (typeof given !== 'string') {
+        issues.push({ path: prompt.id, message: 'this prompt takes a text answer' });
+        continue;
+      }
+      if (given.trim() === '') issues.push({ path: prompt.id, message: 'required' });
+      responses[prompt.id] = { answer: given };
     }
   }
   // Picking the same question twice in one grouped challenge is never accepted by a bank.
@@ -213,7 +229,8 @@ export function secretValues(challenge: ChallengeData, answer: NormalizedAnswer)
     case 'otp':
       return answer.password === undefined ? [answer.code] : [answer.code, answer.password];
     case 'questions':
-      return Object.values(answer.responses).map((r) => r.answer);
+      // Free-text answers are secrets; a picked option id or question is not.
+      return Object.values(answer.responses).filter((r) => r.selected === undefined).map((r) => r.answer);
     case 'redirect':
       // The authorization code in a callback is a bearer secret; ids and state are not.
       return Object.entries(answer.params).filter(([key]) => isSecretKey(key)).map(([, value]) => value);

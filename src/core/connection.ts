@@ -8,6 +8,7 @@ import { log } from './logger.js';
 import type { Account } from './model/account.js';
 import type { Challenge } from './model/challenge.js';
 import type { ConnectionStatus } from './model/status.js';
+import type { AccountHolder, Transaction, TransactionQuery } from './model/transaction.js';
 import type { AnyProvider, RefOf } from './provider.js';
 import type { Secrets } from './redact.js';
 import type { BankRuntime } from './runtime.js';
@@ -114,6 +115,25 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
   /** Lists the accounts of an active connection: validated, normalized, exact. */
   accounts(options: AuthenticateOptions = {}): Promise<Account[]> {
     return this.#flow.accounts(options.signal);
+  }
+
+  /**
+   * The transactions of one account (signed exact amounts), fetched page by page as you
+   * iterate. `from`/`to` are ISO days. Throws UnsupportedError where the provider has none.
+   */
+  transactions(accountId: string, options: TransactionQuery & AuthenticateOptions = {}): AsyncGenerator<Transaction> {
+    const { signal, ...query } = options;
+    return this.#flow.transactions(accountId, query, signal);
+  }
+
+  /** The holders of the connection's accounts, where the provider tells them. */
+  holders(options: AuthenticateOptions = {}): Promise<AccountHolder[]> {
+    return this.#flow.holders(options.signal);
+  }
+
+  /** Deletes the connection and its data at the provider; the connection cannot be used after. */
+  delete(options: AuthenticateOptions = {}): Promise<void> {
+    return this.#flow.remove(options.signal);
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   CheckpointError,
   ConnectionError,
   ProviderResponseError,
+  UnsupportedError,
   isConnectionError,
   isPolybankError,
   type ConnectionErrorOptions,
@@ -14,6 +15,7 @@ import {
 import type { CallScope, ProviderHttp, RequestEvent } from './http.js';
 import { log, type Logger } from './logger.js';
 import { Account } from './model/account.js';
+import { AccountHolder, Transaction, type TransactionQuery } from './model/transaction.js';
 import { ChallengeData, type Challenge, type NormalizedAnswer } from './model/challenge.js';
 import { errorStatus, type ConnectionStatus, type ErrorReason } from './model/status.js';
 import { PollSchedule, sleep } from './polling.js';
@@ -366,16 +368,20 @@ export class Flow {
 
   // ------------------------------------------------------------ accounts
 
-  async accounts(signal: AbortSignal | undefined): Promise<Account[]> {
-    if (this.#busy) throw new ChallengeStateError('accounts() cannot run while authenticate() is in flight');
+  /**
+   * Runs `use` on an active session. A stored link (`bank.connection()`) is opened first,
+   * without a user: if it needs SCA, that is `sca_required` and the step is kept for
+   * `authenticate()`.
+   */
+  async #withActiveSession<T>(signal: AbortSignal | undefined, use: (ctx: AdapterContext, session: Session<Json>) => Promise<T>): Promise<T> {
+    if (this.#busy) throw new ChallengeStateError('the connection is busy: authenticate() or another call is in flight');
     if (this.#closed) throw this.#closedError();
     this.#busy = true;
     try {
       if (this.#status.status !== 'active') {
         if (this.origin !== 'open' || this.#status.status !== 'new') {
-          throw new ChallengeStateError(`the connection is ${this.#status.status}: finish authenticate() before listing accounts`);
+          throw new ChallengeStateError(`the connection is ${this.#status.status}: finish authenticate() first`);
         }
-        // An existing link: open it without a user present; SCA, if needed, is for authenticate().
         const step = await this.#begin(signal, false);
         if (step.kind !== 'active') {
           this.#session = { state: step.state, sealed: { ...step.sealed } };
@@ -390,14 +396,51 @@ export class Flow {
         }
         await this.#apply(step, signal);
       }
-      const ctx = this.#context(signal, false);
-      const accounts = await this.#host.adapter.accounts(ctx, this.#sessionOrThrow());
-      return validateAccounts(this.#host.adapter.id, accounts);
+      return await use(this.#context(signal, false), this.#sessionOrThrow());
     } catch (error) {
       throw this.#fail(error);
     } finally {
       this.#busy = false;
     }
+  }
+
+  accounts(signal: AbortSignal | undefined): Promise<Account[]> {
+    return this.#withActiveSession(signal, async (ctx, session) =>
+      validateList(this.#host.adapter.id, 'accounts', await this.#host.adapter.accounts(ctx, session), Account, checkAccount),
+    );
+  }
+
+  holders(signal: AbortSignal | undefined): Promise<AccountHolder[]> {
+    const holders = this.#capability('holders');
+    return this.#withActiveSession(signal, async (ctx, session) =>
+      validateList(this.#host.adapter.id, 'holders', await holders.call(this.#host.adapter, ctx, session), AccountHolder),
+    );
+  }
+
+  /** One page at a time; the session is checked once, then pages are plain idempotent reads. */
+  async *transactions(accountId: string, query: TransactionQuery, signal: AbortSignal | undefined): AsyncGenerator<Transaction> {
+    const list = this.#capability('transactions');
+    const pages = await this.#withActiveSession(signal, async (ctx, session) => list.call(this.#host.adapter, ctx, session, accountId, query));
+    try {
+      for await (const page of pages) {
+        for (const transaction of validateList(this.#host.adapter.id, 'transactions', page, Transaction)) yield transaction;
+      }
+    } catch (error) {
+      throw this.#fail(error);
+    }
+  }
+
+  async remove(signal: AbortSignal | undefined): Promise<void> {
+    const remove = this.#capability('remove');
+    await this.#withActiveSession(signal, (ctx, session) => remove.call(this.#host.adapter, ctx, session));
+    this.#closed = 'cancelled';
+    this.#setStatus(errorStatus('cancelled', { message: 'the connection was deleted at the provider' }));
+  }
+
+  #capability<K extends 'holders' | 'transactions' | 'remove'>(name: K): NonNullable<AnyProvider[K]> {
+    const fn = this.#host.adapter[name];
+    if (typeof fn !== 'function') throw new UnsupportedError(`${this.#host.adapter.id} does not support ${name}()`, { provider: this.#host.adapter.id });
+    return fn as NonNullable<AnyProvider[K]>;
   }
 
   // ------------------------------------------------------------ checkpoint
@@ -508,20 +551,30 @@ function typed(provider: string, error: unknown): unknown {
   return new ProviderResponseError(provider, 'response', '', `${name}: ${message}`, { cause: error });
 }
 
-function validateAccounts(provider: string, accounts: unknown): Account[] {
-  if (!Array.isArray(accounts)) throw new ProviderResponseError(provider, 'accounts', '', 'adapter did not return a list');
-  return accounts.map((account, index) => {
-    const parsed = Account.safeParse(account);
+function validateList<T>(
+  provider: string,
+  what: string,
+  items: unknown,
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } } },
+  check?: (item: T, index: number) => void,
+): T[] {
+  if (!Array.isArray(items)) throw new ProviderResponseError(provider, what, '', 'adapter did not return a list');
+  return items.map((item, index) => {
+    const parsed = schema.safeParse(item);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ProviderResponseError(provider, 'accounts', `${index}.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'invalid account');
+      throw new ProviderResponseError(provider, what, `${index}.${issue?.path.map(String).join('.') ?? ''}`, issue?.message ?? `invalid ${what}`);
     }
-    const { currency, balances } = parsed.data;
-    for (const [kind, money] of Object.entries(balances)) {
-      if (money && money.currency !== currency) {
-        throw new ProviderResponseError(provider, 'accounts', `${index}.balances.${kind}.currency`, `${money.currency} differs from the account currency ${currency}`);
-      }
-    }
+    check?.(parsed.data, index);
     return parsed.data;
   });
+}
+
+/** Balances in another currency than their account are a provider error, not data. */
+function checkAccount(account: Account, index: number): void {
+  for (const [kind, money] of Object.entries(account.balances)) {
+    if (money && money.currency !== account.currency) {
+      throw new ProviderResponseError(account.provider, 'accounts', `${index}.balances.${kind}.currency`, `${money.currency} differs from the account currency ${account.currency}`);
+    }
+  }
 }

@@ -5,6 +5,7 @@ import type { Logger } from './logger.js';
 import type { Account } from './model/account.js';
 import type { ChallengeData, ChallengeDataInput, NormalizedAnswer } from './model/challenge.js';
 import type { ErrorReason } from './model/status.js';
+import type { AccountHolder, Transaction, TransactionQuery } from './model/transaction.js';
 import type { Secrets } from './redact.js';
 
 /** A JSON value: what provider state must be, so that it can live in a checkpoint. */
@@ -107,6 +108,12 @@ export interface ProviderAdapter<Id extends string = string, Input = unknown, Re
   accounts(ctx: AdapterContext, session: Session<S>): Promise<Account[]>;
   /** Cancels the provider-side session where the provider has a way to. */
   cancel?(ctx: AdapterContext, session: Session<S>, cause: CancelCause): Promise<void>;
+  /** Lists an account's transactions, one page per iteration (the core validates each). */
+  transactions?(ctx: AdapterContext, session: Session<S>, accountId: string, query: TransactionQuery): AsyncIterable<Transaction[]>;
+  /** Lists the holders of the connection's accounts. */
+  holders?(ctx: AdapterContext, session: Session<S>): Promise<AccountHolder[]>;
+  /** Deletes the connection and its data at the provider. */
+  remove?(ctx: AdapterContext, session: Session<S>): Promise<void>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

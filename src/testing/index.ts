@@ -9,3 +9,9 @@ export { startSimulatorServer } from './server.js';
 export type { SimulatorServer, StartOptions } from './server.js';
 export { FaultInjector, resetResponse, htmlError } from './faults.js';
 export type { FaultSpec, FaultKind } from './faults.js';
+
+// Provider simulators (each in its own folder).
+export * from './fintecture/index.js';
+export * from './powens/index.js';
+export * from './flinks/index.js';
+export * from './powerauth/index.js';

@@ -47,11 +47,20 @@ export const OtpChallengeData = z.object({
   passwordRequired: z.boolean().default(false),
 });
 
+export const ChoiceOption = z.object({
+  id: z.string().min(1),
+  label: z.string(),
+  image: z.object({ mediaType: z.string(), data: z.string() }).optional(),
+});
+
 export const QuestionPrompt = z.object({
   id: z.string().min(1),
   text: z.string(),
-  /** When present, the user first picks one of these questions, then answers it. */
+  /** When present, the user first picks one of these questions, then answers it: `{ question, answer }`. */
   questions: z.array(z.string()).min(1).optional(),
+  /** When present, the answer is one of these option ids (or several when `multiple`), not free text. */
+  choices: z.array(ChoiceOption).min(1).optional(),
+  multiple: z.boolean().optional(),
 });
 export type QuestionPrompt = z.infer<typeof QuestionPrompt>;
 export const QuestionsChallengeData = z.object({
@@ -61,11 +70,6 @@ export const QuestionsChallengeData = z.object({
   prompts: z.array(QuestionPrompt).min(1),
 });
 
-export const ChoiceOption = z.object({
-  id: z.string().min(1),
-  label: z.string(),
-  image: z.object({ mediaType: z.string(), data: z.string() }).optional(),
-});
 export const ChoiceChallengeData = z.object({
   ...base,
   type: z.literal('choice'),
@@ -136,7 +140,7 @@ export const CredentialsAnswer = z.record(z.string(), z.string());
 export const OtpAnswer = z.object({ code: z.string(), password: z.string().optional() }).strict();
 export const QuestionsAnswer = z.record(
   z.string(),
-  z.union([z.string(), z.object({ question: z.string(), answer: z.string() }).strict()]),
+  z.union([z.string(), z.array(z.string()), z.object({ question: z.string(), answer: z.string() }).strict()]),
 );
 export const ChoiceAnswer = z
   .object({ selected: z.union([z.string(), z.array(z.string())]), method: z.string().optional() })
@@ -157,7 +161,8 @@ export type ConsentAnswer = z.infer<typeof ConsentAnswer>;
 export type NormalizedAnswer =
   | { type: 'credentials'; values: Record<string, string> }
   | { type: 'otp'; code: string; password?: string }
-  | { type: 'questions'; responses: Record<string, { question?: string; answer: string }> }
+  /** `answer` is the free text, or the chosen option id; `selected` lists the ids of a `multiple` prompt. */
+  | { type: 'questions'; responses: Record<string, { question?: string; answer: string; selected?: string[] }> }
   | { type: 'choice'; selected: string[]; method?: string }
   | { type: 'redirect'; params: Record<string, string> }
   | { type: 'consent'; options: Record<string, boolean> };

@@ -1,0 +1,2 @@
+/** The fintecture simulator: not implemented yet. */
+export {};

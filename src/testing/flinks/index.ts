@@ -1,0 +1,2 @@
+/** The flinks simulator: not implemented yet. */
+export {};

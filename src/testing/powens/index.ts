@@ -1,0 +1,2 @@
+/** The powens simulator: not implemented yet. */
+export {};

@@ -1,0 +1,2 @@
+/** The powerauth simulator: not implemented yet. */
+export {};
