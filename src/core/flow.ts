@@ -18,7 +18,7 @@ import { Account } from './model/account.js';
 import { AccountHolder, Transaction, type TransactionQuery } from './model/transaction.js';
 import { ChallengeData, type Challenge, type NormalizedAnswer } from './model/challenge.js';
 import { errorStatus, type ConnectionStatus, type ErrorReason } from './model/status.js';
-import { PollSchedule, sleep } from './polling.js';
+import { pollUntil } from './polling.js';
 import type { AdapterContext, AnyProvider, CancelCause, Json, PollPlan, Session, Step, StillPending } from './provider.js';
 import { isSecretKey, type Secrets } from './redact.js';
 
@@ -220,25 +220,22 @@ export class Flow {
     return parsed.data;
   }
 
-  async #pollUntilSettled(plan: PollPlan, challenge: ChallengeData | undefined, signal: AbortSignal | undefined): Promise<AnyStep> {
-    const schedule = new PollSchedule(plan);
-    const deadline = plan.deadline ? Date.parse(plan.deadline) : Date.now() + this.#host.pollTimeoutMs;
-    let retryAfter: Date | undefined;
-    for (;;) {
-      const now = Date.now();
-      if (now >= deadline) {
-        const reason = plan.deadlineReason ?? 'auth_expired';
-        throw this.#connectionError(reason, challenge ? `the ${challenge.type} challenge was not completed in time` : 'the provider did not finish in time');
-      }
-      // Never sleep past the deadline: one last poll right at it.
-      await sleep(Math.min(schedule.nextDelay(retryAfter, now), deadline - now), signal);
-      const result = (await this.#host.adapter.poll(this.#context(signal, true), this.#sessionOrThrow(), challenge)) as
-        | AnyStep
-        | StillPending<Json>;
-      if (result.kind !== 'still_pending') return result;
-      if (result.state !== undefined) this.#session = { state: result.state, sealed: this.#session?.sealed ?? {} };
-      retryAfter = result.retryAfter;
-    }
+  #pollUntilSettled(plan: PollPlan, challenge: ChallengeData | undefined, signal: AbortSignal | undefined): Promise<AnyStep> {
+    return pollUntil<AnyStep>(
+      plan,
+      signal,
+      this.#host.pollTimeoutMs,
+      async () => {
+        const result = (await this.#host.adapter.poll(this.#context(signal, true), this.#sessionOrThrow(), challenge)) as AnyStep | StillPending<Json>;
+        if (result.kind === 'still_pending' && result.state !== undefined) this.#session = { state: result.state, sealed: this.#session?.sealed ?? {} };
+        return result;
+      },
+      () =>
+        this.#connectionError(
+          plan.deadlineReason ?? 'auth_expired',
+          challenge ? `the ${challenge.type} challenge was not completed in time` : 'the provider did not finish in time',
+        ),
+    );
   }
 
   // ------------------------------------------------------------ answers
@@ -507,6 +504,10 @@ export class Flow {
       log: host.logger,
       interactive,
       request: (req) => host.http.request(req, scope),
+      poll: (plan, attempt, onDeadline) =>
+        pollUntil(plan, signal, host.pollTimeoutMs, attempt, () =>
+          onDeadline ? onDeadline() : this.#connectionError(plan.deadlineReason ?? 'provider_unavailable', 'the provider did not finish in time'),
+        ),
       now: () => Date.now(),
       fail: (reason, message, options) => this.#connectionError(reason, message, options),
     };

@@ -1,5 +1,5 @@
 import { AbortedError } from './errors.js';
-import type { PollPlan } from './provider.js';
+import type { PollPlan, StillPending } from './provider.js';
 
 /** Waits `ms`, or rejects at once when `signal` aborts; the timer is always cleared. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -50,4 +50,37 @@ export class PollSchedule {
     const serverAsked = retryAfter ? retryAfter.getTime() - now : 0;
     return Math.max(jittered, serverAsked);
   }
+}
+
+/**
+ * Polls `attempt` on `plan` until it returns something other than `still_pending`.
+ * The first attempt waits one interval; no attempt is scheduled past the deadline,
+ * where `onDeadline()` decides the error. Aborting `signal` stops it at once.
+ */
+export async function pollUntil<T>(
+  plan: PollPlan,
+  signal: AbortSignal | undefined,
+  defaultTimeoutMs: number,
+  attempt: () => Promise<T | StillPending<unknown>>,
+  onDeadline: () => Error,
+): Promise<T> {
+  const schedule = new PollSchedule(plan);
+  const deadline = plan.deadline ? Date.parse(plan.deadline) : Date.now() + defaultTimeoutMs;
+  let retryAfter: Date | undefined;
+  for (;;) {
+    const now = Date.now();
+    if (now >= deadline) throw onDeadline();
+    // Never sleep past the deadline: one last attempt right at it.
+    await sleep(Math.min(schedule.nextDelay(retryAfter, now), deadline - now), signal);
+    const result = await attempt();
+    if (isStillPending(result)) {
+      retryAfter = result.retryAfter;
+      continue;
+    }
+    return result;
+  }
+}
+
+function isStillPending(value: unknown): value is StillPending<unknown> {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'still_pending';
 }

@@ -68,6 +68,13 @@ export interface AdapterContext {
    */
   readonly interactive: boolean;
   request(req: HttpRequest): Promise<HttpResponse>;
+  /**
+   * The core's poller for provider operations that answer "still processing" (e.g. a
+   * 202 on a data endpoint): waits per `plan`, honours Retry-After, the deadline and the
+   * abort signal. `attempt` returns `{ kind: 'still_pending' }` to wait again. At the
+   * deadline it throws `onDeadline()` or a ConnectionError with `plan.deadlineReason`.
+   */
+  poll<T>(plan: PollPlan, attempt: () => Promise<T | StillPending<unknown>>, onDeadline?: () => Error): Promise<T>;
   now(): number;
   /** Builds the typed failure for a normalized reason (use with `throw`). */
   fail(reason: ErrorReason, message: string, options?: ConnectionErrorOptions): Error;
