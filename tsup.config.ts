@@ -10,6 +10,7 @@ export default defineConfig({
     flinks: 'src/providers/flinks/index.ts',
     powerauth: 'src/providers/powerauth/index.ts',
     testing: 'src/testing/index.ts',
+    redis: 'src/redis/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -21,5 +22,6 @@ export default defineConfig({
   platform: 'neutral',
   // Keep 'node:' specifiers: Deno and Bun resolve them, bare 'http' they may not.
   removeNodeProtocol: false,
-  external: ['ky', 'zod', 'p-retry', 'eventemitter3', 'msw', /^node:/],
+  // Dependencies and peer dependencies are external by default; node: builtins too.
+  external: [/^node:/],
 });

@@ -10,6 +10,11 @@ export type { Checkpoint } from './core/checkpoint.js';
 export type { Logger } from './core/logger.js';
 export type { RequestEvent, RetryPolicy, FetchLike } from './core/http.js';
 export type { EncryptionOptions } from './core/sealer.js';
+export { MemoryStore, versionConflict } from './core/store.js';
+export type { CheckpointStore, StoreEntry, StoredEntry, SaveOptions } from './core/store.js';
+export type { AuthProgress, StepOptions, StoreTtl } from './core/backend.js';
+export { memoryRateLimiters } from './core/refresh.js';
+export type { RateLimiter, RateLimiterFactory, Rate, RefreshOptions, RefreshResult } from './core/refresh.js';
 
 // The normalized model: zod schemas are the source of the types.
 export { Money, CurrencyCode, DecimalString, toMoney, toDecimalString, minorUnits } from './core/model/money.js';

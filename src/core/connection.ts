@@ -15,6 +15,14 @@ import type { BankRuntime } from './runtime.js';
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+// The loop behind each connection, for the core's request/response API (not public).
+const flows = new WeakMap<Connection, Flow>();
+
+/** @internal */
+export function flowOf(connection: Connection): Flow {
+  return flows.get(connection) as Flow;
+}
+
 export interface ConnectionEvents {
   /** The normalized status changed. */
   status: [status: ConnectionStatus];
@@ -59,6 +67,7 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
         this.#emit('request', event);
       },
     });
+    flows.set(this as Connection, this.#flow);
   }
 
   /** The normalized status: new, authenticating, challenge, active or error. */
@@ -129,6 +138,11 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
   /** The holders of the connection's accounts, where the provider tells them. */
   holders(options: AuthenticateOptions = {}): Promise<AccountHolder[]> {
     return this.#flow.holders(options.signal);
+  }
+
+  /** Asks the provider to refresh the data without the user, where it has a way to (never triggers SCA). */
+  refresh(options: AuthenticateOptions = {}): Promise<void> {
+    return this.#flow.refresh(options.signal);
   }
 
   /** Deletes the connection and its data at the provider; the connection cannot be used after. */

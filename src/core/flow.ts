@@ -40,6 +40,12 @@ type Pending =
 
 type AnyStep = Step<Json, unknown>;
 
+/** What one request/response step ended with. */
+export type StepResult = { kind: 'challenge'; challenge: Challenge } | { kind: 'active' } | { kind: 'waiting' };
+
+// Thrown inside a poll when the caller's budget is spent; never leaves the flow.
+const BUDGET_SPENT: unique symbol = Symbol('polybank.budget-spent');
+
 export interface FlowSnapshot {
   origin: 'connect' | 'open';
   seq: number;
@@ -69,6 +75,7 @@ export class Flow {
   /** A checkpoint was taken for the current pending step: leaving the loop suspends instead of cancelling. */
   #suspended = false;
   #closed: 'cancelled' | 'aborted' | undefined;
+  #budgetUntil: number | undefined;
 
   constructor(host: FlowHost, origin: 'connect' | 'open', input: unknown) {
     this.#host = host;
@@ -120,10 +127,35 @@ export class Flow {
    * active (undefined). Throws a typed error when it cannot become active.
    */
   async advance(signal: AbortSignal | undefined): Promise<Challenge | undefined> {
+    const result = await this.step(signal);
+    return result.kind === 'challenge' ? result.challenge : undefined;
+  }
+
+  /**
+   * One step of the loop for request/response backends: like `advance`, but with a
+   * poll budget — when polling (decoupled approval, validating) would go past it, the
+   * step returns `waiting` with the poll kept for the next call, instead of holding the
+   * caller for minutes.
+   */
+  async step(signal: AbortSignal | undefined, pollBudgetMs?: number): Promise<StepResult> {
     if (this.#busy) throw new ChallengeStateError('authenticate() is already running for this connection');
     if (this.#closed) throw this.#closedError();
     this.#busy = true;
+    this.#budgetUntil = pollBudgetMs === undefined ? undefined : Date.now() + pollBudgetMs;
     try {
+      const challenge = await this.#advance(signal);
+      return challenge ? { kind: 'challenge', challenge } : { kind: 'active' };
+    } catch (error) {
+      if (error === BUDGET_SPENT) return { kind: 'waiting' };
+      throw this.#fail(error);
+    } finally {
+      this.#busy = false;
+      this.#budgetUntil = undefined;
+    }
+  }
+
+  async #advance(signal: AbortSignal | undefined): Promise<Challenge | undefined> {
+    {
       const pending = this.#pending;
       let step: AnyStep;
       if (pending?.kind === 'challenge') {
@@ -143,10 +175,6 @@ export class Flow {
         step = await this.#begin(signal, true);
       }
       return await this.#apply(step, signal);
-    } catch (error) {
-      throw this.#fail(error);
-    } finally {
-      this.#busy = false;
     }
   }
 
@@ -235,6 +263,8 @@ export class Flow {
           plan.deadlineReason ?? 'auth_expired',
           challenge ? `the ${challenge.type} challenge was not completed in time` : 'the provider did not finish in time',
         ),
+      // A request/response caller's budget: keep the poll for its next call.
+      this.#budgetUntil === undefined ? undefined : { at: this.#budgetUntil, reason: BUDGET_SPENT },
     );
   }
 
@@ -432,6 +462,14 @@ export class Flow {
     await this.#withActiveSession(signal, (ctx, session) => remove.call(this.#host.adapter, ctx, session));
     this.#closed = 'cancelled';
     this.#setStatus(errorStatus('cancelled', { message: 'the connection was deleted at the provider' }));
+  }
+
+  /** Refreshes where the provider can (without the user); a no-op for providers that always serve fresh data. */
+  refresh(signal: AbortSignal | undefined): Promise<void> {
+    const refresh = this.#host.adapter.refresh;
+    return this.#withActiveSession(signal, async (ctx, session) => {
+      if (refresh) await refresh.call(this.#host.adapter, ctx, session);
+    });
   }
 
   #capability<K extends 'holders' | 'transactions' | 'remove'>(name: K): NonNullable<AnyProvider[K]> {

@@ -63,6 +63,7 @@ export async function pollUntil<T>(
   defaultTimeoutMs: number,
   attempt: () => Promise<T | StillPending<unknown>>,
   onDeadline: () => Error,
+  stop?: { at: number; reason: unknown },
 ): Promise<T> {
   const schedule = new PollSchedule(plan);
   const deadline = plan.deadline ? Date.parse(plan.deadline) : Date.now() + defaultTimeoutMs;
@@ -71,7 +72,10 @@ export async function pollUntil<T>(
     const now = Date.now();
     if (now >= deadline) throw onDeadline();
     // Never sleep past the deadline: one last attempt right at it.
-    await sleep(Math.min(schedule.nextDelay(retryAfter, now), deadline - now), signal);
+    const delay = Math.min(schedule.nextDelay(retryAfter, now), deadline - now);
+    // A caller that may not wait that long stops here, before sleeping (the poll is kept).
+    if (stop && now + delay > stop.at) throw stop.reason;
+    await sleep(delay, signal);
     const result = await attempt();
     if (isStillPending(result)) {
       retryAfter = result.retryAfter;

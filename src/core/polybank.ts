@@ -2,7 +2,11 @@ import { EventEmitter } from 'eventemitter3';
 import { callbackParams } from './answers.js';
 import { CheckpointCodec, type Checkpoint } from './checkpoint.js';
 import { Connection } from './connection.js';
-import { CheckpointError, ConfigurationError, ValidationError } from './errors.js';
+import { abandonAuth, beginAuth, continueAuth, type AuthProgress, type BackendHost, type StepOptions, type StoreTtl } from './backend.js';
+import { CheckpointError, ConfigurationError, ConnectionError, ValidationError } from './errors.js';
+import { randomId } from './kit.js';
+import { refreshConnections, type RefreshOptions, type RefreshResult } from './refresh.js';
+import { MemoryStore, type CheckpointStore } from './store.js';
 import { Flow, joinRef } from './flow.js';
 import { ProviderHttp, type FetchLike, type RequestEvent, type RetryPolicy } from './http.js';
 import { log, silentLogger, type Logger } from './logger.js';
@@ -26,6 +30,13 @@ export interface PolybankOptions<P extends AnyProvider> {
   fetch?: FetchLike;
   /** How long polling may wait when a provider gives no deadline, in ms. Default 10 minutes. */
   pollTimeout?: number;
+  /**
+   * Where `begin()`/`continue()` keep authentications between requests: the default
+   * MemoryStore serves one instance; use `polybank/redis` for several.
+   */
+  store?: CheckpointStore;
+  /** TTLs of stored authentications (pending without a stated expiry; active). */
+  storeTtl?: Partial<StoreTtl>;
   checkpoints?: {
     /** HMAC key (≥16 bytes) that signs checkpoints so a modified one is rejected. Strongly recommended. */
     signingKey?: string | Uint8Array;
@@ -71,6 +82,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
 export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<BankEvents> {
   readonly #providers = new Map<string, P>();
   readonly #runtime: BankRuntime;
+  readonly #backend: BackendHost;
 
   constructor(options: PolybankOptions<P>) {
     super();
@@ -127,6 +139,14 @@ export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<
         if (!sealer) throw new CheckpointError('checkpoint holds encrypted values but no checkpoints.encryption keys are configured');
         return sealer.unseal(blob);
       },
+    };
+    this.#backend = {
+      store: options.store ?? new MemoryStore(),
+      ttl: {
+        pendingMs: positive('storeTtl.pendingMs', options.storeTtl?.pendingMs, 15 * 60_000),
+        activeMs: positive('storeTtl.activeMs', options.storeTtl?.activeMs, 60 * 60_000),
+      },
+      resume: (checkpoint) => this.resume(checkpoint),
     };
   }
 
@@ -201,6 +221,51 @@ export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<
     );
     if (options.callback !== undefined) await completeRedirect(connection, options);
     return connection;
+  }
+
+  // ---------------------------------------------------------------- request/response API
+
+  /**
+   * Starts a link for a request/response backend: runs until the first challenge (or
+   * active), stores the authentication and returns `{ id, status, challenge? }` as JSON.
+   * Continue it from any instance sharing the store with `bank.continue(id, answer)`.
+   */
+  begin<Id extends P['id']>(provider: Id, input: InputOf<ProviderById<P, Id>>, options: StepOptions & { id?: string } = {}): Promise<AuthProgress> {
+    const connection = this.connect(provider, input);
+    return beginAuth(this.#backend, options.id ?? randomId(16), connection, options);
+  }
+
+  /**
+   * Continues a stored authentication with the user's answer (nothing for a decoupled
+   * approval: it then polls within `pollBudgetMs`). Of two concurrent calls for the same
+   * step, one proceeds and the other gets a ConflictError; nothing is sent twice.
+   */
+  continue(id: string, answer?: unknown, options: StepOptions = {}): Promise<AuthProgress> {
+    return continueAuth(this.#backend, id, answer, options);
+  }
+
+  /** The Connection stored under `id` (e.g. to list accounts once it is active). */
+  async load(id: string): Promise<Connection<P>> {
+    const stored = await this.#backend.store.load(id);
+    if (!stored) throw new ConnectionError('auth_expired', `authentication ${id} has expired or does not exist`);
+    return this.resume(stored.entry.checkpoint);
+  }
+
+  /** Cancels a stored authentication at the provider and forgets it. */
+  abandon(id: string): Promise<boolean> {
+    return abandonAuth(this.#backend, id);
+  }
+
+  /**
+   * Keeps many stored connections up to date: `concurrency` at a time, each provider
+   * within `perProviderRate` (shared across workers with `polybank/redis`'s limiters).
+   * Never asks for SCA; results come back in the input order, each ok or a typed error.
+   */
+  refreshAll<Id extends P['id']>(
+    refs: ReadonlyArray<{ provider: Id; ref: RefOf<ProviderById<P, Id>> }>,
+    options: RefreshOptions<Id> = {},
+  ): Promise<Array<RefreshResult<Id, RefOf<ProviderById<P, Id>>>>> {
+    return refreshConnections(refs, (provider, ref) => this.connection(provider, ref) as unknown as Connection, options);
   }
 }
 

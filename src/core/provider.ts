@@ -121,6 +121,8 @@ export interface ProviderAdapter<Id extends string = string, Input = unknown, Re
   holders?(ctx: AdapterContext, session: Session<S>): Promise<AccountHolder[]>;
   /** Deletes the connection and its data at the provider. */
   remove?(ctx: AdapterContext, session: Session<S>): Promise<void>;
+  /** Asks the provider to refresh the connection's data without the user (no SCA send). */
+  refresh?(ctx: AdapterContext, session: Session<S>): Promise<void>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

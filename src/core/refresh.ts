@@ -1,0 +1,85 @@
+import pLimit from 'p-limit';
+import type { Connection } from './connection.js';
+import { AbortedError, isPolybankError, type PolybankError } from './errors.js';
+import type { Account } from './model/account.js';
+
+/** Waits for the right to refresh one more connection of a provider. */
+export interface RateLimiter {
+  acquire(signal?: AbortSignal): Promise<void>;
+}
+
+/** A rate: connections per second, or `requests` per `perSeconds`. */
+export type Rate = number | { requests: number; perSeconds: number };
+
+/** Builds the limiter of one provider; `polybank/redis` shares them across workers. */
+export type RateLimiterFactory = (provider: string, rate: { requests: number; perSeconds: number }) => RateLimiter;
+
+export interface RefreshOptions<Id extends string = string> {
+  /** Connections refreshed at the same time in this process. Default 4. */
+  concurrency?: number;
+  /** Per-provider rate of refreshed connections, e.g. `{ powens: 0.5 }` (one every 2 s). */
+  perProviderRate?: Partial<Record<Id, Rate>>;
+  /** Where the limits live: in this process by default; `redisRateLimiters(client)` to share them. */
+  limiters?: RateLimiterFactory;
+  signal?: AbortSignal;
+}
+
+export type RefreshResult<Id extends string = string, Ref = unknown> =
+  | { provider: Id; ref: Ref; ok: true; accounts: Account[] }
+  | { provider: Id; ref: Ref; ok: false; error: PolybankError };
+
+export function normalizeRate(rate: Rate): { requests: number; perSeconds: number } {
+  const value = typeof rate === 'number' ? { requests: rate, perSeconds: 1 } : rate;
+  if (!(value.requests > 0) || !(value.perSeconds > 0)) throw new RangeError('a rate must be positive');
+  // Whole tokens per window: 0.5/s becomes 1 per 2 s.
+  if (!Number.isInteger(value.requests)) return { requests: 1, perSeconds: value.perSeconds / value.requests };
+  return value;
+}
+
+/** In-process limiters (rate-limiter-flexible's memory limiter with a FIFO queue). */
+export const memoryRateLimiters: RateLimiterFactory = (provider, rate) => {
+  const ready = import('rate-limiter-flexible').then(({ RateLimiterMemory, RateLimiterQueue }) => {
+    const limiter = new RateLimiterMemory({ keyPrefix: `polybank:${provider}`, points: rate.requests, duration: rate.perSeconds });
+    return new RateLimiterQueue(limiter, { maxQueueSize: 1_000_000 });
+  });
+  return { acquire: async () => void (await (await ready).removeTokens(1)) };
+};
+
+/**
+ * Refreshes many stored connections: `concurrency` at a time, each provider within its
+ * rate. Never asks for SCA: a connection that needs the user comes back as an
+ * `sca_required` error, as does anything else that fails, in the input order.
+ */
+export async function refreshConnections<Id extends string, Ref>(
+  items: ReadonlyArray<{ provider: Id; ref: Ref }>,
+  open: (provider: Id, ref: Ref) => Connection,
+  options: RefreshOptions<Id>,
+): Promise<Array<RefreshResult<Id, Ref>>> {
+  const limit = pLimit(Math.max(1, options.concurrency ?? 4));
+  const factory = options.limiters ?? memoryRateLimiters;
+  const limiters = new Map<string, RateLimiter | undefined>();
+  const limiterFor = (provider: string): RateLimiter | undefined => {
+    if (!limiters.has(provider)) {
+      const rate = options.perProviderRate?.[provider as Id];
+      limiters.set(provider, rate === undefined ? undefined : factory(provider, normalizeRate(rate)));
+    }
+    return limiters.get(provider);
+  };
+  return Promise.all(
+    items.map(({ provider, ref }) =>
+      limit(async (): Promise<RefreshResult<Id, Ref>> => {
+        try {
+          if (options.signal?.aborted) throw new AbortedError('refresh was aborted');
+          await limiterFor(provider)?.acquire(options.signal);
+          const connection = open(provider, ref);
+          await connection.refresh(options.signal ? { signal: options.signal } : {});
+          const accounts = await connection.accounts(options.signal ? { signal: options.signal } : {});
+          return { provider, ref, ok: true, accounts };
+        } catch (error) {
+          if (!isPolybankError(error)) throw error;
+          return { provider, ref, ok: false, error };
+        }
+      }),
+    ),
+  );
+}
