@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const ENTRIES = ['polybank', 'polybank/fintecture', 'polybank/powens', 'polybank/flinks', 'polybank/powerauth', 'polybank/testing'];
+const ENTRIES = ['polybank', 'polybank/fintecture', 'polybank/powens', 'polybank/flinks', 'polybank/powerauth', 'polybank/testing', 'polybank/redis'];
 const root = resolve('.');
 let project = '';
 let tarball = '';
@@ -25,13 +25,33 @@ describe('the published package', () => {
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], project);
   }, 240_000);
 
-  it('ships only dist and docs', () => {
+  it('ships only dist and docs, and is side-effect free', () => {
     const files = run('tar', ['-tzf', tarball], root).split('\n').filter(Boolean);
+    const manifest = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], root)) as { sideEffects?: unknown };
+    expect(manifest.sideEffects).toBe(false);
     expect(files).toContain('package/dist/index.js');
     expect(files).toContain('package/dist/index.cjs');
     expect(files).toContain('package/dist/index.d.ts');
     expect(files).toContain('package/README.md');
     expect(files.filter((f) => /^package\/(src|test|examples|bench|\.ci)\//.test(f))).toEqual([]);
+  });
+
+  it('passes publint (strict) with no problem', () => {
+    const out = run(join(root, 'node_modules/.bin/publint'), ['--strict', tarball], root);
+    expect(out).toContain('All good!');
+  });
+
+  it('passes @arethetypeswrong/cli for every entry under node10, node16 (ESM and CJS) and bundler', () => {
+    const report = JSON.parse(run(join(root, 'node_modules/.bin/attw'), [tarball, '--format', 'json'], root)) as {
+      analysis: { problems: unknown[]; entrypoints: Record<string, { resolutions: Record<string, { resolution?: { fileName: string } }> }> };
+    };
+    expect(report.analysis.problems).toEqual([]);
+    const entrypoints = Object.keys(report.analysis.entrypoints).map((e) => (e === '.' ? 'polybank' : `polybank/${e.slice(2)}`));
+    expect(entrypoints).toEqual(expect.arrayContaining(ENTRIES));
+    for (const [name, entry] of Object.entries(report.analysis.entrypoints)) {
+      if (name === './package.json') continue;
+      for (const kind of ['node10', 'node16-cjs', 'node16-esm', 'bundler']) expect(entry.resolutions[kind]?.resolution?.fileName, kind).toMatch(/\.d\.c?ts$/);
+    }
   });
 
   it('every entry can be imported (ESM)', () => {
