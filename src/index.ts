@@ -14,6 +14,8 @@ export { MemoryStore, versionConflict } from './core/store.js';
 export type { CheckpointStore, StoreEntry, StoredEntry, SaveOptions } from './core/store.js';
 export type { AuthProgress, StepOptions, StoreTtl } from './core/backend.js';
 export { memoryRateLimiters } from './core/refresh.js';
+export { simulatedClock, realClock } from './core/polling.js';
+export type { Clock } from './core/polling.js';
 export type { RateLimiter, RateLimiterFactory, Rate, RefreshOptions, RefreshResult } from './core/refresh.js';
 
 // The normalized model: zod schemas are the source of the types.

@@ -60,6 +60,7 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
       secrets,
       logger: runtime.logger,
       pollTimeoutMs: runtime.pollTimeoutMs,
+      clock: runtime.clock,
       onStatus: (status) => this.#emit('status', status),
       onChallenge: (challenge) => this.#emit('challenge', challenge),
       onRequest: (event) => {

@@ -18,7 +18,7 @@ import { Account } from './model/account.js';
 import { AccountHolder, Transaction, type TransactionQuery } from './model/transaction.js';
 import { ChallengeData, type Challenge, type NormalizedAnswer } from './model/challenge.js';
 import { errorStatus, type ConnectionStatus, type ErrorReason } from './model/status.js';
-import { pollUntil } from './polling.js';
+import { pollUntil, type Clock } from './polling.js';
 import type { AdapterContext, AnyProvider, CancelCause, Json, PollPlan, Session, Step, StillPending } from './provider.js';
 import { isSecretKey, type Secrets } from './redact.js';
 
@@ -29,6 +29,7 @@ export interface FlowHost {
   readonly secrets: Secrets;
   readonly logger: Logger;
   readonly pollTimeoutMs: number;
+  readonly clock: Clock;
   onStatus(status: ConnectionStatus): void;
   onChallenge(challenge: Challenge): void;
   onRequest(event: RequestEvent): void;
@@ -141,7 +142,7 @@ export class Flow {
     if (this.#busy) throw new ChallengeStateError('authenticate() is already running for this connection');
     if (this.#closed) throw this.#closedError();
     this.#busy = true;
-    this.#budgetUntil = pollBudgetMs === undefined ? undefined : Date.now() + pollBudgetMs;
+    this.#budgetUntil = pollBudgetMs === undefined ? undefined : this.#host.clock.now() + pollBudgetMs;
     try {
       const challenge = await this.#advance(signal);
       return challenge ? { kind: 'challenge', challenge } : { kind: 'active' };
@@ -250,6 +251,7 @@ export class Flow {
 
   #pollUntilSettled(plan: PollPlan, challenge: ChallengeData | undefined, signal: AbortSignal | undefined): Promise<AnyStep> {
     return pollUntil<AnyStep>(
+      this.#host.clock,
       plan,
       signal,
       this.#host.pollTimeoutMs,
@@ -543,10 +545,10 @@ export class Flow {
       interactive,
       request: (req) => host.http.request(req, scope),
       poll: (plan, attempt, onDeadline) =>
-        pollUntil(plan, signal, host.pollTimeoutMs, attempt, () =>
+        pollUntil(host.clock, plan, signal, host.pollTimeoutMs, attempt, () =>
           onDeadline ? onDeadline() : this.#connectionError(plan.deadlineReason ?? 'provider_unavailable', 'the provider did not finish in time'),
         ),
-      now: () => Date.now(),
+      now: () => host.clock.now(),
       fail: (reason, message, options) => this.#connectionError(reason, message, options),
     };
   }

@@ -1,6 +1,37 @@
 import { AbortedError } from './errors.js';
 import type { PollPlan, StillPending } from './provider.js';
 
+/**
+ * Time, behind one small interface: the real one by default; tests, fuzzing and soak
+ * runs can pass a simulated clock (`new Polybank({ clock })`) so polls need not wait.
+ */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => sleep(ms, signal) };
+
+/**
+ * A clock whose time only moves when something sleeps: every sleep returns at once
+ * (on the next macrotask) and advances `now` by its duration.
+ */
+export function simulatedClock(start = Date.now()): Clock {
+  let now = start;
+  return {
+    now: () => now,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(new AbortedError());
+        setImmediate(() => {
+          now += Math.max(0, ms);
+          if (signal?.aborted) reject(new AbortedError());
+          else resolve();
+        });
+      }),
+  };
+}
+
 /** Waits `ms`, or rejects at once when `signal` aborts; the timer is always cleared. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -58,6 +89,7 @@ export class PollSchedule {
  * where `onDeadline()` decides the error. Aborting `signal` stops it at once.
  */
 export async function pollUntil<T>(
+  clock: Clock,
   plan: PollPlan,
   signal: AbortSignal | undefined,
   defaultTimeoutMs: number,
@@ -66,16 +98,16 @@ export async function pollUntil<T>(
   stop?: { at: number; reason: unknown },
 ): Promise<T> {
   const schedule = new PollSchedule(plan);
-  const deadline = plan.deadline ? Date.parse(plan.deadline) : Date.now() + defaultTimeoutMs;
+  const deadline = plan.deadline ? Date.parse(plan.deadline) : clock.now() + defaultTimeoutMs;
   let retryAfter: Date | undefined;
   for (;;) {
-    const now = Date.now();
+    const now = clock.now();
     if (now >= deadline) throw onDeadline();
     // Never sleep past the deadline: one last attempt right at it.
     const delay = Math.min(schedule.nextDelay(retryAfter, now), deadline - now);
     // A caller that may not wait that long stops here, before sleeping (the poll is kept).
     if (stop && now + delay > stop.at) throw stop.reason;
-    await sleep(delay, signal);
+    await clock.sleep(delay, signal);
     const result = await attempt();
     if (isStillPending(result)) {
       retryAfter = result.retryAfter;

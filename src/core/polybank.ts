@@ -12,6 +12,7 @@ import { ProviderHttp, type FetchLike, type RequestEvent, type RetryPolicy } fro
 import { log, silentLogger, type Logger } from './logger.js';
 import type { RedirectAnswer } from './model/challenge.js';
 import type { AnyProvider, InputOf, ProviderById, RefOf } from './provider.js';
+import { realClock, type Clock } from './polling.js';
 import { Secrets, isSecretKey } from './redact.js';
 import type { BankRuntime } from './runtime.js';
 import { Sealer, type EncryptionOptions } from './sealer.js';
@@ -35,6 +36,8 @@ export interface PolybankOptions<P extends AnyProvider> {
    * MemoryStore serves one instance; use `polybank/redis` for several.
    */
   store?: CheckpointStore;
+  /** Time for polling (deadlines and waits). Default: real time; tests may pass `simulatedClock()`. */
+  clock?: Clock;
   /** TTLs of stored authentications (pending without a stated expiry; active). */
   storeTtl?: Partial<StoreTtl>;
   checkpoints?: {
@@ -123,6 +126,7 @@ export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<
     this.#runtime = {
       logger,
       pollTimeoutMs,
+      clock: options.clock ?? realClock,
       codec,
       httpFor: (id) => http.get(id) as ProviderHttp,
       secretsFor: (id) => secrets.get(id) as Secrets,

@@ -1,6 +1,7 @@
 import type { CheckpointCodec, SealedBlob } from './checkpoint.js';
 import type { ProviderHttp, RequestEvent } from './http.js';
 import type { Logger } from './logger.js';
+import type { Clock } from './polling.js';
 import type { Secrets } from './redact.js';
 
 /**
@@ -10,6 +11,7 @@ import type { Secrets } from './redact.js';
 export interface BankRuntime {
   readonly logger: Logger;
   readonly pollTimeoutMs: number;
+  readonly clock: Clock;
   readonly codec: CheckpointCodec;
   httpFor(provider: string): ProviderHttp;
   secretsFor(provider: string): Secrets;

@@ -40,6 +40,8 @@ export interface RecordedRequest {
   endpoint: string;
   method: string;
   path: string;
+  /** The request body as received (first 4 KiB), to prove what was sent and that nothing was sent twice. */
+  body?: string;
   /** The fault applied, if any. */
   fault?: FaultSpec['kind'];
   at: number;
@@ -75,6 +77,8 @@ export class Simulator<S> {
   readonly #counts = new Map<string, number>();
   readonly #log: RecordedRequest[] = [];
   #origin: string;
+  /** How many requests the log keeps (oldest dropped first). */
+  maxLog = 10_000;
   /** Extra latency on every answer, like a real provider's (ms, or [min, max]). */
   latency: number | [number, number] = 0;
 
@@ -113,13 +117,13 @@ export class Simulator<S> {
 
   async #serve(route: Route<S>, request: Request, params: Record<string, unknown>): Promise<Response> {
     const fault = this.faults.pick(route.endpoint);
-    this.#record(route.endpoint, request, fault);
+    const { body, rawBody } = await parseBody(request);
+    this.#record(route.endpoint, request, fault, rawBody);
     await this.#latency(request.signal);
     if (fault && (fault.when ?? 'before') === 'before') {
       const early = await applyBefore(fault, request.signal);
       if (early) return early;
     }
-    const { body, rawBody } = await parseBody(request);
     const stringParams = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]));
     let response: Response;
     try {
@@ -146,10 +150,17 @@ export class Simulator<S> {
     });
   }
 
-  #record(endpoint: string, request: Request, fault: FaultSpec | undefined): void {
+  #record(endpoint: string, request: Request, fault: FaultSpec | undefined, body?: string): void {
     this.#counts.set(endpoint, (this.#counts.get(endpoint) ?? 0) + 1);
-    this.#log.push({ endpoint, method: request.method, path: new URL(request.url).pathname, at: Date.now(), ...(fault ? { fault: fault.kind } : {}) });
-    if (this.#log.length > 10_000) this.#log.shift();
+    this.#log.push({
+      endpoint,
+      method: request.method,
+      path: new URL(request.url).pathname,
+      at: Date.now(),
+      ...(body ? { body: body.slice(0, 4096) } : {}),
+      ...(fault ? { fault: fault.kind } : {}),
+    });
+    if (this.#log.length > this.maxLog) this.#log.shift();
   }
 
   /** How many requests an endpoint received (faulted ones included). */
@@ -160,6 +171,22 @@ export class Simulator<S> {
   /** Counts per endpoint. */
   get counts(): Readonly<Record<string, number>> {
     return Object.fromEntries(this.#counts);
+  }
+
+  /**
+   * Requests to `endpoints` that reached the provider more than once with the very same
+   * path and body: what an SDK that retried a secret-bearing request would leave.
+   */
+  duplicates(endpoints: readonly string[]): RecordedRequest[] {
+    const seen = new Set<string>();
+    const dupes: RecordedRequest[] = [];
+    for (const entry of this.#log) {
+      if (!endpoints.includes(entry.endpoint)) continue;
+      const key = `${entry.endpoint} ${entry.path} ${entry.body ?? ''}`;
+      if (seen.has(key)) dupes.push(entry);
+      seen.add(key);
+    }
+    return dupes;
   }
 
   /** The last requests received, oldest first. */
