@@ -1,0 +1,164 @@
+/**
+ * The accounts the simulated institutions hold, and how GetAccountsDetail /
+ * GetAccountsSummary render them under the With* flags (research notes §4.1, §4.2:
+ * identity off → null numbers, KYC off → Holder null, transactions off → [],
+ * balance off → null balances). Amounts are JSON numbers as Flinks sends them,
+ * float artefacts included.
+ */
+export interface SimTransaction {
+  Date: string;
+  Code: string | null;
+  Description: string;
+  Debit: number | null;
+  Credit: number | null;
+  Balance: number | null;
+  Id: string;
+}
+
+export interface SimAccount {
+  Id: string;
+  Title: string;
+  AccountNumber: string | null;
+  LastFourDigits: string | null;
+  TransitNumber: string | null;
+  InstitutionNumber: string | null;
+  OverdraftLimit: number | null;
+  Balance: { Available: number | null; Current: number | null; Limit: number | null };
+  Category: string;
+  Type: string;
+  Currency: string;
+  AccountType: string | null;
+  Transactions: SimTransaction[];
+}
+
+export interface SimHolder {
+  Name: string;
+  Address: { CivicAddress: string; City: string; Province: string; PostalCode: string; POBox: string | null; Country: string };
+  Email: string;
+  PhoneNumber: string;
+}
+
+export function defaultHolder(): SimHolder {
+  return {
+    Name: 'John Flinkyfoot',
+    Address: { CivicAddress: '20 Park Avenue', City: 'Toronto', Province: 'ON', PostalCode: 'M5J 2V5', POBox: null, Country: 'CA' },
+    Email: 'john.flinkyfoot@example.com',
+    PhoneNumber: '+1 514-555-0134',
+  };
+}
+
+export function defaultAccounts(): SimAccount[] {
+  return [
+    {
+      Id: 'ae1dac72-70da-4626-fed8-08d682e1ff4a',
+      Title: 'Chequing CAD',
+      AccountNumber: '1111000',
+      LastFourDigits: null,
+      TransitNumber: '77777',
+      InstitutionNumber: '777',
+      OverdraftLimit: 0,
+      Balance: { Available: 6.04, Current: 49993.96, Limit: 5000 },
+      Category: 'Operations',
+      Type: 'Chequing',
+      Currency: 'CAD',
+      AccountType: 'Personal',
+      Transactions: [
+        { Date: '2025-01-31', Code: null, Description: 'PAYROLL - Stripe Paycheck', Debit: null, Credit: 1500.25, Balance: 49993.96, Id: '94584aed-7c98-42a4-9836-9f8557db63f5' },
+        { Date: '2025-01-30', Code: null, Description: 'Credit Card Payment', Debit: 150.1, Credit: null, Balance: 48493.71, Id: 'c2fb949a-86aa-470f-9a76-deb10d7c2b57' },
+        { Date: '2024-12-24', Code: null, Description: 'Grocery store', Debit: 0.1, Credit: 0.3, Balance: 48643.81, Id: '0b8f6f43-1a52-4f5f-9a2e-7d0c1a3b9e11' },
+      ],
+    },
+    {
+      Id: '3f9c1a52-5b7d-4e08-8c8e-08d682e1ff4b',
+      Title: 'High Interest Savings USD',
+      AccountNumber: '1111001',
+      LastFourDigits: null,
+      TransitNumber: '77777',
+      InstitutionNumber: '777',
+      OverdraftLimit: null,
+      Balance: { Available: 158121.1, Current: 158121.1, Limit: null },
+      Category: 'Operations',
+      Type: 'Savings',
+      Currency: 'USD',
+      AccountType: 'Personal',
+      Transactions: [{ Date: '2025-01-15', Code: null, Description: 'Interest', Debit: null, Credit: 12.34, Balance: 158121.1, Id: '5e2b5d9a-8f0e-4d3b-b0a4-1c2d3e4f5a6b' }],
+    },
+    {
+      Id: '9d1e7b44-2c3f-4a5b-9e6d-08d682e1ff4c',
+      Title: 'Visa Infinite',
+      AccountNumber: null,
+      LastFourDigits: '4242',
+      TransitNumber: null,
+      InstitutionNumber: '777',
+      OverdraftLimit: null,
+      Balance: { Available: 4499.7, Current: 500.3, Limit: 5000 },
+      Category: 'Credits',
+      Type: 'CreditCard',
+      Currency: 'CAD',
+      AccountType: 'Personal',
+      Transactions: [{ Date: '2025-01-29', Code: null, Description: 'Coffee shop', Debit: 4.35, Credit: null, Balance: 500.3, Id: '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d' }],
+    },
+    {
+      Id: 'c0ffee00-1234-4abc-8def-08d682e1ff4d',
+      Title: 'TFSA',
+      AccountNumber: '1111002',
+      LastFourDigits: null,
+      TransitNumber: '77777',
+      InstitutionNumber: '777',
+      OverdraftLimit: null,
+      // 0.1 + 0.2 as a float reaches the wire as 0.30000000000000004.
+      Balance: { Available: null, Current: 0.1 + 0.2, Limit: null },
+      Category: 'Products',
+      Type: 'TFSA',
+      Currency: 'CAD',
+      AccountType: 'Personal',
+      Transactions: [],
+    },
+  ];
+}
+
+export interface DetailFlags {
+  identity: boolean;
+  kyc: boolean;
+  transactions: boolean;
+  balance: boolean;
+  filter?: string[];
+}
+
+/** One account of a GetAccountsDetail 200, in the docs' key order. */
+export function detailAccount(a: SimAccount, holder: SimHolder, flags: DetailFlags): Record<string, unknown> {
+  return {
+    Transactions: flags.transactions ? a.Transactions.map((t) => ({ ...t })) : [],
+    TransitNumber: flags.identity ? a.TransitNumber : null,
+    InstitutionNumber: flags.identity ? a.InstitutionNumber : null,
+    OverdraftLimit: a.OverdraftLimit,
+    Title: a.Title,
+    AccountNumber: flags.identity ? a.AccountNumber : null,
+    LastFourDigits: a.LastFourDigits,
+    Balance: flags.balance ? { ...a.Balance } : { Available: null, Current: null, Limit: null },
+    Category: a.Category,
+    Type: a.Type,
+    Currency: a.Currency,
+    Holder: flags.kyc ? structuredClone(holder) : null,
+    AccountType: a.AccountType,
+    Id: a.Id,
+  };
+}
+
+/** One account of a GetAccountsSummary 200 (no transactions, no transit/institution numbers). */
+export function summaryAccount(a: SimAccount, holder: SimHolder, withBalance: boolean): Record<string, unknown> {
+  return {
+    EftEligibleRatio: a.Category === 'Operations' ? 1 : 0,
+    ETransferEligibleRatio: a.Category === 'Operations' ? 1 : 0,
+    Title: a.Title,
+    AccountNumber: a.AccountNumber,
+    LastFourDigits: a.LastFourDigits,
+    Balance: withBalance ? { ...a.Balance } : { Available: null, Current: null, Limit: null },
+    Category: a.Category,
+    Type: a.Type,
+    Currency: a.Currency,
+    Holder: structuredClone(holder),
+    AccountType: a.AccountType,
+    Id: a.Id,
+  };
+}
