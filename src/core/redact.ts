@@ -128,7 +128,9 @@ export class Secrets {
     if (Array.isArray(value)) return value.map((item) => this.redact(item, depth + 1)) as T;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-      out[key] = isSecretKey(key) && item !== null && item !== undefined && item !== '' ? REDACTED : this.redact(item, depth + 1);
+      // By key: any value but flags (`passwordRequired: true` says nothing secret) and empty ones.
+      const hides = isSecretKey(key) && item !== null && item !== undefined && item !== '' && typeof item !== 'boolean';
+      out[key] = hides ? REDACTED : this.redact(item, depth + 1);
     }
     return out as T;
   }

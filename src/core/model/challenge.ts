@@ -30,6 +30,8 @@ export const CredentialsChallengeData = z.object({
   ...base,
   type: z.literal('credentials'),
   fields: z.array(CredentialField).min(1),
+  /** Attempts left before the bank blocks the user, when the provider says to show them. */
+  remainingAttempts: z.number().int().nonnegative().optional(),
 });
 
 export const OtpChannel = z.enum(['sms', 'app', 'token', 'email', 'call', 'unknown']);

@@ -1,0 +1,162 @@
+/**
+ * What the simulated Data Adapter knows out of the box: the documentation's user John
+ * Doe with its bank accounts (verbatim from the decorate example), the sample adapter's
+ * consent forms and texts, and the service status.
+ */
+
+export interface SimBankAccount {
+  number: string;
+  accountId: string;
+  name: string;
+  balance: number;
+  currency: string;
+  usableForPayment: boolean;
+  unusableForPaymentReason: string | null;
+}
+
+export interface PowerAuthSimUser {
+  username: string;
+  id: string;
+  givenName: string;
+  familyName: string;
+  organizationId: string;
+  password: string;
+  accountStatus: 'ACTIVE' | 'NOT_ACTIVE';
+  accounts: SimBankAccount[];
+  /**
+   * Failed passwords the bank tolerates before it blocks the user (NOT_ACTIVE) and
+   * answers `remainingAttempts`; undefined = not counted, as the sample adapter does.
+   */
+  maxPasswordFailures?: number;
+  passwordFailures: number;
+}
+
+/** The decorate example's BANK_ACCOUNT_CHOICE accounts, verbatim. */
+export function seedAccounts(): SimBankAccount[] {
+  return [
+    {
+      number: '12345678/1234',
+      accountId: 'CZ4012340000000012345678',
+      name: 'Běžný účet v CZK',
+      balance: 24394.52,
+      currency: 'CZK',
+      usableForPayment: false,
+      unusableForPaymentReason: null,
+    },
+    {
+      number: '87654321/4321',
+      accountId: 'CZ4043210000000087654321',
+      name: 'Spořící účet v CZK',
+      balance: 158121.1,
+      currency: 'CZK',
+      usableForPayment: false,
+      unusableForPaymentReason: null,
+    },
+    {
+      number: '44444444/1111',
+      accountId: 'CZ4011110000000044444444',
+      name: 'Spořící účet v EUR',
+      balance: 1.9,
+      currency: 'EUR',
+      usableForPayment: false,
+      unusableForPaymentReason: 'Low account balance',
+    },
+  ];
+}
+
+/** The documentation's password (`s3cret`) for every built-in user. */
+export const POWERAUTH_TEST_PASSWORD = 's3cret';
+
+/**
+ * Built-in users: `user1234` (John Doe, active, the documentation's accounts), `blocked`
+ * (NOT_ACTIVE) and `lockable` (its bank blocks it after 3 wrong passwords). Any other
+ * username is unknown (USER_NOT_FOUND).
+ */
+export function defaultUsers(): PowerAuthSimUser[] {
+  return [
+    {
+      username: 'user1234',
+      id: '12345678',
+      givenName: 'John',
+      familyName: 'Doe',
+      organizationId: 'RETAIL',
+      password: POWERAUTH_TEST_PASSWORD,
+      accountStatus: 'ACTIVE',
+      accounts: seedAccounts(),
+      passwordFailures: 0,
+    },
+    {
+      username: 'blocked',
+      id: '87654321',
+      givenName: 'Jane',
+      familyName: 'Roe',
+      organizationId: 'RETAIL',
+      password: POWERAUTH_TEST_PASSWORD,
+      accountStatus: 'NOT_ACTIVE',
+      accounts: seedAccounts(),
+      passwordFailures: 0,
+    },
+    {
+      username: 'lockable',
+      id: '11112222',
+      givenName: 'Max',
+      familyName: 'Mustermann',
+      organizationId: 'RETAIL',
+      password: POWERAUTH_TEST_PASSWORD,
+      accountStatus: 'ACTIVE',
+      accounts: seedAccounts().slice(0, 1),
+      maxPasswordFailures: 3,
+      passwordFailures: 0,
+    },
+  ];
+}
+
+export interface ConsentFormOption {
+  id: string;
+  descriptionHtml: string;
+  required: boolean;
+}
+
+export interface ConsentForm {
+  consentHtml: string;
+  options: ConsentFormOption[];
+}
+
+/**
+ * The sample adapter's forms: payments have CONSENT_INIT + CONSENT_PAYMENT (texts
+ * verbatim from the documentation); logins one CONSENT_LOGIN option (texts written in
+ * the same style: the documentation shows only the payment form).
+ */
+export function consentFormFor(operationName: string): ConsentForm | undefined {
+  if (operationName === 'authorize_payment' || operationName === 'authorize_payment_sca') {
+    return {
+      consentHtml: 'I consent that I have initiated this payment request and give consent to complete the operation.',
+      options: [
+        { id: 'CONSENT_INIT', descriptionHtml: 'I consent that I have initiated this payment operation.', required: true },
+        { id: 'CONSENT_PAYMENT', descriptionHtml: 'I give consent to complete this payment operation.', required: true },
+      ],
+    };
+  }
+  if (operationName === 'login' || operationName === 'login_sca') {
+    return {
+      consentHtml: 'I consent that I have initiated this login request and give consent to share my account list.',
+      options: [{ id: 'CONSENT_LOGIN', descriptionHtml: 'I give consent to complete this login operation.', required: true }],
+    };
+  }
+  return undefined;
+}
+
+export const CONSENT_FORM_ERROR = 'Please fill in the whole consent form.';
+export const CONSENT_OPTION_ERROR = 'Confirm this option to complete the operation.';
+
+/** The status example, with the simulator's version. */
+export function serviceStatus(version: string, now: number): Record<string, unknown> {
+  return {
+    applicationName: 'powerauth-data-adapter',
+    applicationDisplayName: 'PowerAuth Data Adapter',
+    applicationEnvironment: 'ENV1',
+    version,
+    buildTime: '2019-06-21T12:49:22.959+0000',
+    timestamp: new Date(now).toISOString().replace('Z', '+0000'),
+  };
+}
