@@ -21,6 +21,8 @@ export function isSecretKey(key: string): boolean {
 
 // Values shorter than this are only redacted by key: redacting "1" everywhere would garble output.
 const MIN_SECRET_LENGTH = 3;
+// Values shorter than this are redacted as whole tokens only (not inside "12345" or "id1234x").
+const WHOLE_TOKEN_BELOW = 8;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -82,9 +84,12 @@ export class Secrets {
   #compiled(): RegExp | null {
     const parentVersion = this.#parent ? this.#parent.version : 0;
     if (this.#pattern === undefined || this.#parentVersion !== parentVersion) {
-      // Longest first so that a secret containing another is replaced whole.
+      // Longest first so that a secret containing another is replaced whole. A short
+      // secret (a 4-digit PIN) only matches as a whole token, or it would hit every id
+      // and amount that happens to contain its digits.
       const all = [...new Set(this.values())].sort((a, b) => b.length - a.length);
-      this.#pattern = all.length ? new RegExp(all.map(escapeRegExp).join('|'), 'g') : null;
+      const parts = all.map((value) => (value.length < WHOLE_TOKEN_BELOW ? `(?<![A-Za-z0-9])${escapeRegExp(value)}(?![A-Za-z0-9])` : escapeRegExp(value)));
+      this.#pattern = parts.length ? new RegExp(parts.join('|'), 'g') : null;
       this.#parentVersion = parentVersion;
     }
     return this.#pattern;

@@ -191,6 +191,12 @@ describe('redaction', () => {
     expect(secrets.redactString('child-secret')).toBe('child-secret');
     secrets.add('late-parent-secret');
     expect(child.redactString('late-parent-secret')).toBe('[REDACTED]');
+    // A short secret (a PIN) is redacted as a token, not inside ids that contain its digits.
+    const pins = new Secrets();
+    pins.add('1234');
+    expect(pins.redactString('PIN 1234, code=1234; conn 12345, id x1234, "1234"')).toBe('PIN [REDACTED], code=[REDACTED]; conn 12345, id x1234, "[REDACTED]"');
+    expect(pins.leaks('{"connectionId":12345}')).toBe(false);
+    expect(pins.leaks('{"pin":"1234"}')).toBe(true);
   });
 });
 

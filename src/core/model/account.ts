@@ -27,6 +27,8 @@ export const Account = z.object({
   currency: CurrencyCode,
   balances: Balances,
   holder: z.string().optional(),
+  /** `disabled`: known but not synchronized (e.g. Powens accounts before the user enables them). */
+  status: z.enum(['active', 'disabled']).optional(),
   usableForPayment: z.boolean().optional(),
   /** Why the account cannot be used for payments, when the provider says. */
   unusableForPaymentReason: z.string().optional(),

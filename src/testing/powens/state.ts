@@ -1,0 +1,191 @@
+/**
+ * What the simulated Powens domain knows: users and tokens, connections with their
+ * state, scenario progress and `expire` windows, accounts, transactions, single-use
+ * codes, and every request it processed (with its body) for tests to assert on.
+ */
+
+/** The test connector's `openapiwebsite` / `directaccesswebsite` scenario values. */
+export const POWENS_SCENARIOS = [
+  'par',
+  'pro',
+  'wrongpass',
+  'additionalInformationNeeded',
+  'websiteUnavailable',
+  'actionNeeded',
+  'bug',
+  'shortDecoupled',
+  'doubleotp',
+  'SCARequired',
+  'webauthRequired',
+  'passwordExpired',
+  'longDecoupled',
+  'SCARequiredAndDecoupled',
+  'SCARequiredAndOTP',
+  'notSupported',
+  'otp_transfer',
+  'AppValidationCancelled',
+  'AppValidationExpired',
+] as const;
+export type PowensScenario = (typeof POWENS_SCENARIOS)[number];
+
+/** The interactive steps a connection still has to go through. */
+export type SimStep = 'otp' | 'decoupled' | 'webauth';
+
+export interface SimField {
+  name: string;
+  label: string;
+  description?: string | null;
+  regex?: string | null;
+  value?: string | null;
+  type: string;
+  values?: Array<{ label: string; value: string }>;
+  required?: boolean;
+}
+
+export interface SimConnection {
+  id: number;
+  userId: number;
+  scenario: string;
+  source?: string;
+  login: string;
+  state: string | null;
+  errorMessage: string | null;
+  fields: SimField[] | null;
+  created: string;
+  lastUpdate: string | null;
+  expire: string | null;
+  nextTry: string | null;
+  /** Interactive steps left before the connection syncs. */
+  steps: SimStep[];
+  /** `resume: true` was posted with `?background=true` for the current approval. */
+  backgroundResume: boolean;
+  /** GETs seen while validating. */
+  polls: number;
+  /** OTPs sent (SMS) and app pushes sent to the user. */
+  otpSends: number;
+  pushes: number;
+  /** Syncs forced with the user present (SCA triggered). */
+  forcedSyncs: number;
+  /** The expected answer of the current `fields` (null: the configured OTP). */
+  expectedAnswer?: Record<string, string>;
+}
+
+export interface SimUser {
+  id: number;
+  permanent: boolean;
+  deleted: boolean;
+}
+
+export interface SimCode {
+  userId: number;
+  single: boolean;
+  used: boolean;
+  expiresAt: number;
+}
+
+export interface ReceivedRequest {
+  endpoint: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** The parsed body (the simulator is the provider: it sees credentials, as Powens would). */
+  body: unknown;
+  /** The bearer token's user, when one was sent and valid. */
+  userId?: number;
+}
+
+export interface PowensSimulatorOptions {
+  /** The client application the simulator accepts. Default `98765432` / `sim-client-secret` (no digits of the test password `1234`: a registered secret is redacted wherever it appears). */
+  clientId?: string;
+  clientSecret?: string;
+  /** The test connector's valid password. Default `1234`. */
+  password?: string;
+  /** The OTP the test connector asks for. Default `abcd` ("Dites abcd"). */
+  otp?: string;
+  /** The OTP field's label. Default `Dites <otp>`: the test connector tells the code (set another for canary tests). */
+  otpLabel?: string;
+  /** `secret_key` of the simulated hmac_signature webhook auth provider. */
+  webhookSecret?: string;
+  /** GETs while validating before a short decoupled approval (or a validating sync) settles. Default 2. */
+  decoupledPolls?: number;
+  /** The same for `longDecoupled`. Default 6. */
+  longDecoupledPolls?: number;
+  /** How long a connection waiting for the user lives (`expire`); then it is purged. Default 2 hours. */
+  expireMs?: number;
+  /** New accounts are disabled (recorded sandbox behaviour); disabled accounts have no transactions. Default true. */
+  newAccountsDisabled?: boolean;
+  /** Status of a successful create: 200 (SPEC, recorded) or 201 (docs). Default 200. */
+  createStatus?: 200 | 201;
+  /** Delete answers 200 `{}` (recorded) or 204 (SPEC). Default 200. */
+  deleteStatus?: 200 | 204;
+  /** How the wrong-password code is spelled: `wrongpass` (SPEC, recorded) or `wrongPass` (docs). */
+  wrongpassCode?: 'wrongpass' | 'wrongPass';
+  /** Largest transactions page served (the API's maximum is 1000). */
+  maxPageSize?: number;
+  /** Serve transactions the 2021 way: no `_links`, a `total`, offset paging. */
+  legacyTransactions?: boolean;
+  /** What the bank's webauth page does with the user. Default `approve`. */
+  webauthOutcome?: 'approve' | 'access_denied' | 'session_expired' | 'tos_declined' | 'server_error';
+}
+
+export interface PowensSimState {
+  readonly options: Required<Omit<PowensSimulatorOptions, 'webauthOutcome'>> & { webauthOutcome: NonNullable<PowensSimulatorOptions['webauthOutcome']> };
+  users: Map<number, SimUser>;
+  /** Token → user id. */
+  tokens: Map<string, number>;
+  /** Every token ever issued (also those of deleted users), for secret-canary tests. */
+  issuedTokens: string[];
+  connections: Map<number, SimConnection>;
+  /** Account id → the account object (wire shape). */
+  accounts: Map<number, Record<string, unknown>>;
+  /** Account id → its transactions (wire shape). */
+  transactions: Map<number, Array<Record<string, unknown>>>;
+  /** Temporary codes (`/auth/token/code`, webauth tokens). */
+  codes: Map<string, SimCode>;
+  seq: { user: number; connection: number; account: number; transaction: number; token: number };
+  /** Every request the simulated API processed, oldest first. */
+  received: ReceivedRequest[];
+}
+
+export function createPowensState(options: PowensSimulatorOptions = {}): PowensSimState {
+  return {
+    options: {
+      clientId: options.clientId ?? '98765432',
+      clientSecret: options.clientSecret ?? 'sim-client-secret',
+      password: options.password ?? '1234',
+      otp: options.otp ?? 'abcd',
+      otpLabel: options.otpLabel ?? `Dites ${options.otp ?? 'abcd'}`,
+      webhookSecret: options.webhookSecret ?? 'sim-webhook-secret',
+      decoupledPolls: options.decoupledPolls ?? 2,
+      longDecoupledPolls: options.longDecoupledPolls ?? 6,
+      expireMs: options.expireMs ?? 2 * 60 * 60_000,
+      newAccountsDisabled: options.newAccountsDisabled ?? true,
+      createStatus: options.createStatus ?? 200,
+      deleteStatus: options.deleteStatus ?? 200,
+      wrongpassCode: options.wrongpassCode ?? 'wrongpass',
+      maxPageSize: options.maxPageSize ?? 1000,
+      legacyTransactions: options.legacyTransactions ?? false,
+      webauthOutcome: options.webauthOutcome ?? 'approve',
+    },
+    users: new Map(),
+    tokens: new Map(),
+    issuedTokens: [],
+    connections: new Map(),
+    accounts: new Map(),
+    transactions: new Map(),
+    codes: new Map(),
+    seq: { user: 2000, connection: 1300, account: 17500, transaction: 119600, token: 0 },
+    received: [],
+  };
+}
+
+/** `YYYY-MM-DD HH:MM:SS` (UTC), the API's date-time format. */
+export function sqlTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+export function parseSqlTime(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const ms = Date.parse(`${value.replace(' ', 'T')}Z`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
