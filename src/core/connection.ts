@@ -30,6 +30,8 @@ export interface ConnectionEvents {
   challenge: [challenge: Challenge];
   /** One HTTP attempt to the provider finished (URL redacted). */
   request: [event: RequestEvent];
+  /** The connection reference changed (e.g. a rotated refresh token): store `conn.ref` again. */
+  ref: [ref: unknown];
 }
 
 export interface AuthenticateOptions {
@@ -63,6 +65,8 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
       clock: runtime.clock,
       onStatus: (status) => this.#emit('status', status),
       onChallenge: (challenge) => this.#emit('challenge', challenge),
+      // The event says that it changed, not what it is: refs may hold a token (read conn.ref).
+      onRef: () => this.#emit('ref', this.#secrets.redact(this.ref)),
       onRequest: (event) => {
         runtime.onRequest(event);
         this.#emit('request', event);

@@ -19,7 +19,7 @@ import { AccountHolder, Transaction, type TransactionQuery } from './model/trans
 import { ChallengeData, type Challenge, type NormalizedAnswer } from './model/challenge.js';
 import { errorStatus, type ConnectionStatus, type ErrorReason } from './model/status.js';
 import { pollUntil, type Clock } from './polling.js';
-import type { AdapterContext, AnyProvider, CancelCause, Json, PollPlan, Session, Step, StillPending } from './provider.js';
+import type { AdapterContext, AnyProvider, CancelCause, Json, PollPlan, Session, SessionUpdate, Step, StillPending } from './provider.js';
 import { isSecretKey, type Secrets } from './redact.js';
 
 /** What the flow needs from its Connection: where events go and the bank-wide settings. */
@@ -33,6 +33,8 @@ export interface FlowHost {
   onStatus(status: ConnectionStatus): void;
   onChallenge(challenge: Challenge): void;
   onRequest(event: RequestEvent): void;
+  /** The connection reference changed (a rotated token): the user should store it again. */
+  onRef(ref: unknown): void;
 }
 
 type Pending =
@@ -77,6 +79,8 @@ export class Flow {
   #suspended = false;
   #closed: 'cancelled' | 'aborted' | undefined;
   #budgetUntil: number | undefined;
+  /** The provider session became usable: data calls may run whatever the last data call said. */
+  #usable = false;
 
   constructor(host: FlowHost, origin: 'connect' | 'open', input: unknown) {
     this.#host = host;
@@ -91,6 +95,7 @@ export class Flow {
     flow.#status = snapshot.status;
     flow.#ref = snapshot.ref;
     if (snapshot.state !== undefined) flow.#session = { state: snapshot.state, sealed: { ...snapshot.sealed } };
+    flow.#usable = snapshot.status.status === 'active';
     host.secrets.add(...Object.values(snapshot.sealed));
     const challenge = snapshot.pending?.challenge;
     if (challenge) {
@@ -220,6 +225,7 @@ export class Flow {
         case 'active':
           this.#pending = undefined;
           this.#ref = step.ref;
+          this.#usable = true;
           this.#setStatus({ status: 'active', ...step.info });
           return undefined;
         case 'pending':
@@ -370,13 +376,7 @@ export class Flow {
     const scrubbed = this.#host.secrets.scrubError(typed(this.#host.adapter.id, error));
     if (isConnectionError(scrubbed)) {
       this.#pending = undefined;
-      this.#setStatus(
-        errorStatus(scrubbed.reason, {
-          ...(scrubbed.providerCode !== undefined ? { providerState: scrubbed.providerCode } : {}),
-          ...(scrubbed.userMessage !== undefined ? { message: scrubbed.userMessage } : {}),
-          ...(scrubbed.retryAfter ? { retryAfter: scrubbed.retryAfter.toISOString() } : {}),
-        }),
-      );
+      this.#setStatus(statusOf(scrubbed));
     }
     return scrubbed;
   }
@@ -407,7 +407,7 @@ export class Flow {
     if (this.#closed) throw this.#closedError();
     this.#busy = true;
     try {
-      if (this.#status.status !== 'active') {
+      if (!this.#usable) {
         if (this.origin !== 'open' || this.#status.status !== 'new') {
           throw new ChallengeStateError(`the connection is ${this.#status.status}: finish authenticate() first`);
         }
@@ -427,10 +427,22 @@ export class Flow {
       }
       return await use(this.#context(signal, false), this.#sessionOrThrow());
     } catch (error) {
-      throw this.#fail(error);
+      throw this.#failData(error);
     } finally {
       this.#busy = false;
     }
+  }
+
+  /**
+   * A data call failed. A transient reason (rate limit, outage) says nothing about the
+   * connection, which stays active; anything else (consent expired, SCA needed) is its
+   * new status. Either way the next data call may try again.
+   */
+  #failData(error: unknown): unknown {
+    const scrubbed = this.#host.secrets.scrubError(typed(this.#host.adapter.id, error));
+    if (isConnectionError(scrubbed) && !scrubbed.retryable && this.#usable) this.#setStatus(statusOf(scrubbed));
+    else if (isConnectionError(scrubbed) && !this.#usable) return this.#fail(scrubbed);
+    return scrubbed;
   }
 
   accounts(signal: AbortSignal | undefined): Promise<Account[]> {
@@ -455,7 +467,7 @@ export class Flow {
         for (const transaction of validateList(this.#host.adapter.id, 'transactions', page, Transaction)) yield transaction;
       }
     } catch (error) {
-      throw this.#fail(error);
+      throw this.#failData(error);
     }
   }
 
@@ -520,6 +532,19 @@ export class Flow {
 
   // ------------------------------------------------------------ helpers
 
+  /** An adapter learned something during a call: a rotated token, a new state, consent dates. */
+  #update(patch: SessionUpdate<Json, unknown>): void {
+    if (patch.sealed) this.#host.secrets.add(...Object.values(patch.sealed));
+    if (patch.state !== undefined || patch.sealed) {
+      this.#session = { state: patch.state ?? this.#session?.state ?? null, sealed: { ...this.#session?.sealed, ...patch.sealed } };
+    }
+    if (patch.ref !== undefined) {
+      this.#ref = patch.ref;
+      this.#host.onRef(patch.ref);
+    }
+    if (patch.info && this.#status.status === 'active') this.#setStatus({ ...this.#status, ...patch.info });
+  }
+
   #sessionOrThrow(): Session<Json> {
     if (!this.#session) throw new ChallengeStateError('the connection has no provider session yet');
     return this.#session;
@@ -550,8 +575,18 @@ export class Flow {
         ),
       now: () => host.clock.now(),
       fail: (reason, message, options) => this.#connectionError(reason, message, options),
+      update: (patch) => this.#update(patch),
     };
   }
+}
+
+/** The error status a ConnectionError stands for. */
+function statusOf(error: ConnectionError): ConnectionStatus {
+  return errorStatus(error.reason, {
+    ...(error.providerCode !== undefined ? { providerState: error.providerCode } : {}),
+    ...(error.userMessage !== undefined ? { message: error.userMessage } : {}),
+    ...(error.retryAfter ? { retryAfter: error.retryAfter.toISOString() } : {}),
+  });
 }
 
 const REF_PREFIX = 'ref.';

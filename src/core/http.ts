@@ -1,6 +1,6 @@
 import ky, { isHTTPError, isNetworkError as isKyNetworkError, isTimeoutError as isKyTimeoutError } from 'ky';
 import type { z } from 'zod';
-import { AbortedError, NetworkError, ProviderResponseError, TimeoutError } from './errors.js';
+import { AbortedError, NetworkError, ProviderResponseError, TimeoutError, isPolybankError } from './errors.js';
 import type { Secrets } from './redact.js';
 import { issuePath } from './validate.js';
 
@@ -252,7 +252,8 @@ export class ProviderHttp {
     const { provider } = this.settings;
     const where = `${provider} ${req.endpoint} (${req.method} ${safeUrl})`;
     if (scope.signal?.aborted) return new AbortedError(`${where} was aborted`, { provider, endpoint: req.endpoint });
-    if (error instanceof TimeoutError || error instanceof ProviderResponseError) return error;
+    // Ours already (a provider hook's ConfigurationError, a body-read timeout): keep it as it is.
+    if (isPolybankError(error)) return error;
     if (isKyTimeoutError(error)) return new TimeoutError(`${where} timed out`, { provider, endpoint: req.endpoint });
     const cause = isKyNetworkError(error) ? error.cause : error;
     return new NetworkError(`${where} failed: ${describeNetworkCause(cause)}`, {

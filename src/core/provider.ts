@@ -78,6 +78,19 @@ export interface AdapterContext {
   now(): number;
   /** Builds the typed failure for a normalized reason (use with `throw`). */
   fail(reason: ErrorReason, message: string, options?: ConnectionErrorOptions): Error;
+  /**
+   * Records what a call learned, for the calls and checkpoints that follow: a new state
+   * (a cached session id), sealed values (a refreshed token), a new reference (a rotated
+   * refresh token: the user is told through the `ref` event), consent dates.
+   */
+  update(patch: SessionUpdate<Json, unknown>): void;
+}
+
+export interface SessionUpdate<S, R> {
+  state?: S;
+  sealed?: Record<string, string>;
+  ref?: R;
+  info?: ActiveInfo;
 }
 
 export type CancelCause = 'cancelled' | 'aborted' | 'failed';

@@ -42,7 +42,7 @@ describe('begin / continue across instances', () => {
   it('two concurrent answers to the same challenge: one wins, one ConflictError, one provider request', async () => {
     const { a, b } = instances();
     const { id } = await a.begin('toybank', { username: 'otp', password: TOY_PASSWORD });
-    toy.sim.latency = 50; // keep the winner in flight while the other arrives
+    toy.sim.latency = 250; // keep the winner in flight while the other arrives, even on a loaded machine
     const results = await Promise.allSettled([a.continue(id, { code: '123456' }), b.continue(id, { code: '123456' })]);
     toy.sim.latency = 0;
     const ok = results.filter((r) => r.status === 'fulfilled');

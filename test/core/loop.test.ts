@@ -41,6 +41,17 @@ describe('the challenge loop over a real socket', () => {
     ]);
   });
 
+  it('lets a data call update the session: consent and sync dates, the ref (with a ref event)', async () => {
+    const conn = toy.bank().connect('toybank', { username: 'nomfa', password: TOY_PASSWORD });
+    for await (const c of conn.authenticate()) void c;
+    const refs: unknown[] = [];
+    conn.on('ref', (ref) => refs.push(ref));
+    expect(conn.status).toEqual({ status: 'active' });
+    await conn.accounts();
+    expect(conn.status).toMatchObject({ status: 'active', lastSyncedAt: expect.stringMatching(/^\d{4}-/) });
+    expect(refs).toEqual([{ connectionId: 'conn-s1' }]);
+  });
+
   it('answers grouped prompts together in one request, then an OTP', async () => {
     const conn = toy.bank().connect('toybank', { username: 'questions-otp', password: TOY_PASSWORD });
     const types: string[] = [];

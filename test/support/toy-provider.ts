@@ -152,6 +152,8 @@ export function toybank(options: ToyOptions): ProviderAdapter<'toybank', z.infer
       const res = await ctx.request({ endpoint: 'ListAccounts', method: 'GET', path: `connections/${id}/accounts` });
       if (!res.ok) throw failure(ctx, res);
       const body = res.parse(AccountsResponse);
+      // What a data call learned reaches the connection: sync time, and the (unchanged) ref.
+      ctx.update({ info: { lastSyncedAt: new Date(ctx.now()).toISOString() }, ref: { connectionId: String(id) } });
       return body.accounts.map((a) => {
         const current = toMoney(a.balance, a.currency);
         return {

@@ -1,0 +1,171 @@
+/** The simulated banks and the accounts, transactions and holders a new connection gets. */
+
+export type AuthModel = 'redirect' | 'decoupled';
+
+export interface SimBank {
+  id: string;
+  name: string;
+  country: string;
+  authModels: AuthModel[];
+  ais: string[];
+  pis: string[];
+  psuTypes: string[];
+  /** Whether `/accountholders` is implemented for this bank (not all are: sample-nodejs). */
+  holders: boolean;
+}
+
+export interface SimTransaction {
+  id: string;
+  amount: string;
+  currency: string;
+  communication: string;
+  status: 'BOOKED' | 'PENDING';
+  booking_date: string;
+  value_date: string;
+}
+
+export interface SimAccount {
+  id: string;
+  accountId: string;
+  name: string;
+  type: string;
+  currency: string;
+  iban: string;
+  bic: string;
+  /** A float on purpose, like providers send: the SDK must not pass float artefacts on. */
+  balance: number;
+  transactions: SimTransaction[];
+}
+
+export interface SimHolder {
+  id: string;
+  fullName: string;
+}
+
+/** Banks as `GET /res/v1/providers` lists them (ids from the SDK specs and examples). */
+export function defaultBanks(): SimBank[] {
+  return [
+    {
+      id: 'agfbfr',
+      name: 'Crédit Agricole',
+      country: 'FR',
+      authModels: ['redirect', 'decoupled'],
+      ais: ['Accounts', 'Transactions', 'Accountholders'],
+      pis: ['SEPA'],
+      psuTypes: ['retail', 'corporate'],
+      holders: true,
+    },
+    {
+      id: 'cmcifrpp',
+      name: 'CIC',
+      country: 'FR',
+      authModels: ['redirect'],
+      ais: ['Accounts', 'Transactions'],
+      pis: ['SEPA'],
+      psuTypes: ['retail'],
+      holders: false,
+    },
+    {
+      // "the only one provider that support decoupled model" (Python SDK example): decoupled only.
+      id: 'handse',
+      name: 'Handelsbanken',
+      country: 'SE',
+      authModels: ['decoupled'],
+      ais: ['Accounts', 'Transactions', 'Accountholders'],
+      pis: [],
+      psuTypes: ['retail'],
+      holders: true,
+    },
+    {
+      id: 'ingbes',
+      name: 'ING España',
+      country: 'ES',
+      authModels: ['redirect'],
+      ais: ['Accounts', 'Transactions'],
+      pis: ['SEPA'],
+      psuTypes: ['retail'],
+      holders: false,
+    },
+  ];
+}
+
+function day(base: string, minusDays: number): string {
+  const d = new Date(`${base}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - minusDays);
+  return d.toISOString().slice(0, 10);
+}
+
+function transactions(prefix: string, currency: string, rows: Array<[string, string, number, 'BOOKED' | 'PENDING']>): SimTransaction[] {
+  return rows.map(([amount, communication, ago, status], i) => ({
+    id: `${prefix}-tx-${i + 1}`,
+    amount,
+    currency,
+    communication,
+    status,
+    booking_date: day('2026-05-20', ago),
+    value_date: day('2026-05-20', ago),
+  }));
+}
+
+/** The accounts a new connection at `bank` holds; ids are the 64-hex ids Fintecture uses. */
+export function accountsFor(bank: SimBank, newId: () => string): SimAccount[] {
+  switch (bank.id) {
+    case 'handse':
+      return [
+        {
+          id: newId(),
+          accountId: 'SE4550000000058398257466',
+          name: 'Privatkonto',
+          type: 'Current account',
+          currency: 'SEK',
+          iban: 'SE4550000000058398257466',
+          bic: 'HANDSESS',
+          balance: 25310.75,
+          transactions: transactions('se', 'SEK', [
+            ['-129.90', 'ICA Maxi', 1, 'PENDING'],
+            ['32000.00', 'Lön maj', 3, 'BOOKED'],
+            ['-8450.00', 'Hyra', 5, 'BOOKED'],
+          ]),
+        },
+      ];
+    default: {
+      const fr = bank.country === 'FR';
+      return [
+        {
+          id: newId(),
+          accountId: fr ? 'FR7630006000011234567890189' : 'ES5014650100981708392372',
+          name: fr ? 'Compte de dépôt' : 'Cuenta Nómina',
+          type: fr ? 'Compte Courant' : 'Compte Courante',
+          currency: 'EUR',
+          iban: fr ? 'FR7630006000011234567890189' : 'ES5014650100981708392372',
+          bic: fr ? 'AGRIFRPP' : 'INGDESMMXXX',
+          balance: 1284.32,
+          transactions: transactions('cc', 'EUR', [
+            ['-42.10', 'CB CARREFOUR 18/05', 0, 'PENDING'],
+            ['-19.99', 'PRLV SEPA NETFLIX', 1, 'BOOKED'],
+            ['2450.00', 'VIR SALAIRE ACME', 4, 'BOOKED'],
+            ['-850.00', 'PRLV LOYER', 6, 'BOOKED'],
+            ['-0.30', 'FRAIS TENUE COMPTE', 9, 'BOOKED'],
+            ['120.55', 'VIR REMBOURSEMENT', 12, 'BOOKED'],
+            ['-64.20', 'CB SNCF', 15, 'BOOKED'],
+          ]),
+        },
+        {
+          id: newId(),
+          accountId: fr ? 'FR7610096000301234567890137' : 'ES9121000418450200051332',
+          name: fr ? 'Livret A' : 'Cuenta Ahorro',
+          type: fr ? 'Livret A' : 'Cuenta de ahorro',
+          currency: 'EUR',
+          iban: fr ? 'FR7610096000301234567890137' : 'ES9121000418450200051332',
+          bic: fr ? 'AGRIFRPP' : 'INGDESMMXXX',
+          balance: 15000.5,
+          transactions: transactions('sv', 'EUR', [['150.00', 'VIREMENT EPARGNE', 2, 'BOOKED']]),
+        },
+      ];
+    }
+  }
+}
+
+export function holdersFor(bank: SimBank, newId: () => string): SimHolder[] {
+  return [{ id: newId(), fullName: bank.country === 'SE' ? 'Astrid Lindqvist' : 'Jeanne Martin' }];
+}
