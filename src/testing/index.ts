@@ -15,3 +15,6 @@ export * from './fintecture/index.js';
 export * from './powens/index.js';
 export * from './flinks/index.js';
 export * from './powerauth/index.js';
+
+// Drivers: each provider set up against its simulator, with scenarios and an autopilot.
+export * from './drivers/index.js';

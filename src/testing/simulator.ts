@@ -175,7 +175,9 @@ export class Simulator<S> {
 
   /**
    * Requests to `endpoints` that reached the provider more than once with the very same
-   * path and body: what an SDK that retried a secret-bearing request would leave.
+   * path and body: what an SDK that retried a secret-bearing request would leave. Only
+   * meaningful where every answer differs: two OTPs can both be "abcd", and a device
+   * confirmation is re-sent on every poll (compare with the SDK's request events then).
    */
   duplicates(endpoints: readonly string[]): RecordedRequest[] {
     const seen = new Set<string>();

@@ -1,0 +1,33 @@
+import { fintecture } from '../../providers/fintecture/index.js';
+import { fintectureSimulator } from '../fintecture/index.js';
+import { followBankRedirect, type Driver, type DriverScenario } from './types.js';
+
+type FintectureProvider = ReturnType<typeof fintecture>;
+const REDIRECT_URI = 'https://app.polybank.test/fintecture/callback';
+
+function decoupled(provider: string, psuId: string, description: string, outcome: DriverScenario['outcome'] = 'active'): DriverScenario<FintectureProvider> {
+  return { name: `${provider}-decoupled${psuId.startsWith('refuse') ? '-refused' : ''}`, description, outcome, input: { provider, model: 'decoupled', psuId, psuIpAddress: '203.0.113.7' } };
+}
+
+export const fintectureDriver: Driver<FintectureProvider> = {
+  id: 'fintecture',
+  label: 'Fintecture (France): decoupled and redirect AIS',
+  simulator: () => fintectureSimulator() as never,
+  provider: (sim) => fintecture({ appId: 'sim-app-id', appSecret: 'sim-app-secret', baseUrl: sim.baseUrl, pollIntervalMs: 200 }),
+  scenarios: [
+    decoupled('agfbfr', 'approve-demo', 'Crédit Agricole: approve in the bank app (decoupled)'),
+    { name: 'agfbfr-redirect', description: 'Crédit Agricole: redirect to the bank, then back', outcome: 'active', input: { provider: 'agfbfr', model: 'redirect', redirectUri: REDIRECT_URI } },
+    decoupled('handse', 'approve-se', 'Handelsbanken (SEK): decoupled'),
+    decoupled('agfbfr', 'refuse-demo', 'the user refuses in the bank app', 'auth_rejected'),
+  ],
+  async answer(challenge) {
+    if (challenge.type === 'redirect') return { callback: await followBankRedirect(challenge.url) };
+    return undefined;
+  },
+  hint(challenge) {
+    if (challenge.type === 'decoupled') return 'The simulated bank app decides after two polls';
+    if (challenge.type === 'redirect') return 'The simulated bank page approves and sends you back';
+    return undefined;
+  },
+  secretEndpoints: ['AccessToken'],
+};
