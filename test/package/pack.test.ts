@@ -69,6 +69,12 @@ describe('the published package', () => {
     expect(Object.keys(out)).toEqual(ENTRIES);
   });
 
+  it('`npx polybank demo --auto` runs from the installed package', () => {
+    const out = run('npx', ['--no-install', 'polybank', 'demo', '--auto', '--provider', 'powerauth'], project);
+    expect(out).toContain('▶ powerauth · login_sca');
+    expect(out).toContain('✓ active');
+  });
+
   it('every entry can be required (CJS) and shares one error class', () => {
     const script = `
       const results = {};
