@@ -63,7 +63,10 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
       logger: runtime.logger,
       pollTimeoutMs: runtime.pollTimeoutMs,
       clock: runtime.clock,
-      onStatus: (status) => this.#emit('status', status),
+      onStatus: (status) => {
+        log(runtime.logger, status.status === 'error' ? 'warn' : 'debug', { provider: adapter.id, ...status }, 'polybank: status');
+        this.#emit('status', status);
+      },
       onChallenge: (challenge) => this.#emit('challenge', challenge),
       // The event says that it changed, not what it is: refs may hold a token (read conn.ref).
       onRef: () => this.#emit('ref', this.#secrets.redact(this.ref)),

@@ -28,17 +28,55 @@ export interface HttpRequest {
   timeout?: number;
 }
 
+/**
+ * One HTTP attempt to a provider, for logs and metrics. Shaped to become an OpenTelemetry
+ * span as is: `name`, `startTime`, `ms` (duration) and semantic-convention `attributes`.
+ * Never holds a secret (the URL is redacted; no headers, no bodies).
+ */
 export interface RequestEvent {
+  /** `polybank.<provider>.<endpoint>`, e.g. `polybank.flinks.Authorize`. */
+  name: string;
   provider: string;
   endpoint: string;
   method: HttpMethod;
   /** The URL with secrets removed. */
   url: string;
   status?: number;
+  /** When the attempt started (epoch ms). */
+  startTime: number;
+  /** How long it took (ms). */
   ms: number;
   /** 1 for the first attempt, 2 for the first retry, … */
   attempt: number;
+  /** The error's class when no response came (TimeoutError, TypeError…). */
   error?: string;
+  /** OpenTelemetry HTTP client semantic conventions, plus polybank's own. */
+  attributes: Record<string, string | number>;
+}
+
+function requestEvent(provider: string, req: HttpRequest, url: string, started: number, startTime: number, attempt: number, outcome: { status?: number; error?: string }): RequestEvent {
+  const attributes: Record<string, string | number> = {
+    'http.request.method': req.method,
+    'url.full': url,
+    'polybank.provider': provider,
+    'polybank.endpoint': req.endpoint,
+  };
+  if (attempt > 1) attributes['http.request.resend_count'] = attempt - 1;
+  if (outcome.status !== undefined) attributes['http.response.status_code'] = outcome.status;
+  if (outcome.error !== undefined) attributes['error.type'] = outcome.error;
+  else if (outcome.status !== undefined && outcome.status >= 400) attributes['error.type'] = String(outcome.status);
+  return {
+    name: `polybank.${provider}.${req.endpoint}`,
+    provider,
+    endpoint: req.endpoint,
+    method: req.method,
+    url,
+    ...outcome,
+    startTime,
+    ms: performance.now() - started,
+    attempt,
+    attributes,
+  };
 }
 
 export interface RetryPolicy {
@@ -183,15 +221,15 @@ export class ProviderHttp {
     const instrumentedFetch = async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
       attempt++;
       const started = performance.now();
+      const startTime = Date.now();
       let request = input instanceof Request ? input : new Request(input, init);
       if (this.settings.beforeRequest) request = (await this.settings.beforeRequest(request)) ?? request;
       try {
         const response = await this.settings.fetch(request);
-        scope.onRequest?.({ provider, endpoint: req.endpoint, method: req.method, url: safeUrl, status: response.status, ms: performance.now() - started, attempt });
+        scope.onRequest?.(requestEvent(provider, req, safeUrl, started, startTime, attempt, { status: response.status }));
         return response;
       } catch (error) {
-        const message = error instanceof Error ? error.name : 'Error';
-        scope.onRequest?.({ provider, endpoint: req.endpoint, method: req.method, url: safeUrl, ms: performance.now() - started, attempt, error: message });
+        scope.onRequest?.(requestEvent(provider, req, safeUrl, started, startTime, attempt, { error: error instanceof Error ? error.name : 'Error' }));
         throw error;
       }
     };

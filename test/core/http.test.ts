@@ -172,11 +172,38 @@ describe('request events', () => {
       ['ListAccounts', 'GET', 500, 1],
       ['ListAccounts', 'GET', 200, 2],
     ]);
+    // OpenTelemetry-ready: a span name, a start, a duration and semantic-convention attributes.
+    expect(events[2]).toMatchObject({
+      name: 'polybank.toybank.ListAccounts',
+      attributes: { 'http.request.method': 'GET', 'http.response.status_code': 200, 'http.request.resend_count': 1, 'polybank.provider': 'toybank', 'polybank.endpoint': 'ListAccounts' },
+    });
+    expect(events[1]?.attributes['error.type']).toBe('500');
     for (const e of events) {
+      expect(Math.abs(e.startTime - Date.now())).toBeLessThan(10_000);
       expect(e.url.startsWith(toy.sim.baseUrl)).toBe(true);
       expect(e.ms).toBeGreaterThanOrEqual(0);
       expect(JSON.stringify(e)).not.toContain('key-canary-0001');
     }
+  });
+});
+
+describe('logger', () => {
+  it('takes pino- and console-style loggers: (fields, message), redacted fields only', async () => {
+    const calls: Array<[string, Record<string, unknown>, string]> = [];
+    // pino's and console's methods both accept (object, message).
+    const logger = {
+      debug: (fields: Record<string, unknown>, message: string) => calls.push(['debug', fields, message]),
+      warn: (fields: Record<string, unknown>, message: string) => calls.push(['warn', fields, message]),
+    };
+    const conn = toy.bank({ logger, toy: { apiKey: 'key-canary-logger' } }).connect('toybank', { username: 'nomfa', password: 'wrong-password-canary' });
+    await expect(async () => {
+      for await (const c of conn.authenticate()) void c;
+    }).rejects.toMatchObject({ reason: 'invalid_credentials' });
+    expect(calls.map(([level, , message]) => `${level} ${message}`)).toEqual(['debug polybank: status', 'debug polybank: request', 'warn polybank: status']);
+    expect(calls[1]?.[1]).toMatchObject({ name: 'polybank.toybank.CreateSession', status: 401 });
+    expect(JSON.stringify(calls)).not.toMatch(/canary/);
+    // console works as is (it accepts the same arguments).
+    expect(() => toy.bank({ logger: console }).connect('toybank', { username: 'nomfa', password: 'x1x' })).not.toThrow();
   });
 });
 
