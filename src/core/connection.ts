@@ -64,7 +64,8 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
       pollTimeoutMs: runtime.pollTimeoutMs,
       clock: runtime.clock,
       onStatus: (status) => {
-        log(runtime.logger, status.status === 'error' ? 'warn' : 'debug', { provider: adapter.id, ...status }, 'polybank: status');
+        // A failed link is the user's outcome, not an operational warning: debug like the rest.
+        log(runtime.logger, 'debug', { provider: adapter.id, ...status }, 'polybank: status');
         this.#emit('status', status);
       },
       onChallenge: (challenge) => this.#emit('challenge', challenge),

@@ -199,7 +199,8 @@ describe('logger', () => {
     await expect(async () => {
       for await (const c of conn.authenticate()) void c;
     }).rejects.toMatchObject({ reason: 'invalid_credentials' });
-    expect(calls.map(([level, , message]) => `${level} ${message}`)).toEqual(['debug polybank: status', 'debug polybank: request', 'warn polybank: status']);
+    expect(calls.map(([level, , message]) => `${level} ${message}`)).toEqual(['debug polybank: status', 'debug polybank: request', 'debug polybank: status']);
+    expect(calls[2]?.[1]).toMatchObject({ provider: 'toybank', status: 'error', reason: 'invalid_credentials' });
     expect(calls[1]?.[1]).toMatchObject({ name: 'polybank.toybank.CreateSession', status: 401 });
     expect(JSON.stringify(calls)).not.toMatch(/canary/);
     // console works as is (it accepts the same arguments).
