@@ -16,6 +16,24 @@ export default tseslint.config(
     },
   },
   {
+    // The core and the providers run in Node, Bun, Deno and workerd (npm run test:runtimes):
+    // web APIs only. Fetch and time are injectable (the `fetch` and `clock` options).
+    files: ['src/core/**', 'src/providers/**', 'src/index.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['setImmediate', 'clearImmediate', 'process', 'Buffer', 'global', 'require', '__dirname', '__filename'].map((name) => ({
+          name,
+          message: 'Node-only: the core and the providers use web APIs only (they run in workerd too).',
+        })),
+      ],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(node:|(assert|buffer|child_process|cluster|crypto|dns|events|fs|http|https|net|os|path|stream|timers|tls|url|util|worker_threads|zlib)(/|$))', message: 'Node-only module: the core and the providers use web APIs only (they run in workerd too).' }] },
+      ],
+    },
+  },
+  {
     files: ['examples/**', 'scripts/**', 'bench/**', 'src/cli/**', 'test/support/*-script.ts'],
     rules: { 'no-console': 'off' },
   },

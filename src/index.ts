@@ -1,6 +1,8 @@
 /**
  * polybank: one typed Connection over several open-banking providers.
  * Providers live in their own entries (`polybank/flinks`, …); simulators in `polybank/testing`.
+ *
+ * @module polybank
  */
 export { Polybank } from './core/polybank.js';
 export type { PolybankOptions, BankEvents, ResumeOptions } from './core/polybank.js';
@@ -8,7 +10,8 @@ export { Connection } from './core/connection.js';
 export type { ConnectionEvents, AuthenticateOptions } from './core/connection.js';
 export type { Checkpoint } from './core/checkpoint.js';
 export type { Logger } from './core/logger.js';
-export type { RequestEvent, RetryPolicy, FetchLike } from './core/http.js';
+export type { RequestEvent, RetryPolicy, FetchLike, HttpMethod } from './core/http.js';
+export type { AnyProvider, InputOf, RefOf, ProviderById, Json } from './core/provider.js';
 export type { EncryptionOptions } from './core/sealer.js';
 export { MemoryStore, versionConflict } from './core/store.js';
 export type { CheckpointStore, StoreEntry, StoredEntry, SaveOptions } from './core/store.js';
@@ -19,7 +22,7 @@ export type { Clock } from './core/polling.js';
 export type { RateLimiter, RateLimiterFactory, Rate, RefreshOptions, RefreshResult } from './core/refresh.js';
 
 // The normalized model: zod schemas are the source of the types.
-export { Money, CurrencyCode, DecimalString, toMoney, toDecimalString, minorUnits } from './core/model/money.js';
+export { Money, CurrencyCode, DecimalString, toMoney, toDecimalString, minorUnits, addDecimals, subtractDecimals, addMoney } from './core/model/money.js';
 export { Account, AccountType, Balances } from './core/model/account.js';
 export { Transaction, AccountHolder } from './core/model/transaction.js';
 export type { TransactionQuery } from './core/model/transaction.js';
@@ -55,6 +58,7 @@ export type {
   RedirectChallenge,
   ConsentChallenge,
   AnswerByType,
+  ChallengeDataOf,
 } from './core/model/challenge.js';
 
 export {
@@ -85,4 +89,4 @@ export {
   isConflictError,
   isConnectionError,
 } from './core/errors.js';
-export type { Issue, PolybankErrorOptions } from './core/errors.js';
+export type { Issue, PolybankErrorOptions, ConnectionErrorOptions } from './core/errors.js';

@@ -41,6 +41,22 @@ export function httpFailure(ctx: AdapterContext, res: HttpResponse, message?: st
   return new ProviderResponseError(ctx.provider, res.endpoint, '', message ?? `unexpected HTTP ${res.status}`, base);
 }
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+/**
+ * Keeps a provider's secrets out of sight when someone logs or serializes the provider:
+ * `secrets` becomes non-enumerable (the core still reads it), and JSON.stringify and
+ * util.inspect (which Bun and Deno honour too; Bun's console shows non-enumerable
+ * properties otherwise) print only the provider id and its base URL.
+ */
+export function hideSecrets<P extends { readonly id: string; readonly secrets: readonly string[]; readonly http: { readonly baseUrl: string } }>(provider: P): P {
+  const describe = { provider: provider.id, baseUrl: provider.http.baseUrl };
+  Object.defineProperty(provider, 'secrets', { value: provider.secrets, enumerable: false });
+  Object.defineProperty(provider, 'toJSON', { value: () => describe, enumerable: false });
+  Object.defineProperty(provider, INSPECT, { value: () => `${provider.id} provider ${JSON.stringify(describe)}`, enumerable: false });
+  return provider;
+}
+
 /** A random hex identifier from the platform's CSPRNG (state parameters, request ids). */
 export function randomId(bytes = 16): string {
   return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');

@@ -12,6 +12,12 @@ export interface Clock {
 
 export const realClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => sleep(ms, signal) };
 
+/** The next macrotask: setImmediate where there is one (Node, Bun, Deno), else setTimeout (workerd, browsers). */
+function nextMacrotask(callback: () => void): void {
+  if (typeof globalThis.setImmediate === 'function') globalThis.setImmediate(callback);
+  else setTimeout(callback, 0);
+}
+
 /**
  * A clock whose time only moves when something sleeps: every sleep returns at once
  * (on the next macrotask) and advances `now` by its duration.
@@ -23,7 +29,7 @@ export function simulatedClock(start = Date.now()): Clock {
     sleep: (ms, signal) =>
       new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(new AbortedError());
-        setImmediate(() => {
+        nextMacrotask(() => {
           now += Math.max(0, ms);
           if (signal?.aborted) reject(new AbortedError());
           else resolve();

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import type { Connection } from './connection.js';
 import { AbortedError, isPolybankError, type PolybankError } from './errors.js';
+import { sleep } from './polling.js';
 import type { Account } from './model/account.js';
 
 /** Waits for the right to refresh one more connection of a provider. */
@@ -36,13 +37,35 @@ export function normalizeRate(rate: Rate): { requests: number; perSeconds: numbe
   return value;
 }
 
-/** In-process limiters (rate-limiter-flexible's memory limiter with a FIFO queue). */
-export const memoryRateLimiters: RateLimiterFactory = (provider, rate) => {
-  const ready = import('rate-limiter-flexible').then(({ RateLimiterMemory, RateLimiterQueue }) => {
-    const limiter = new RateLimiterMemory({ keyPrefix: `polybank:${provider}`, points: rate.requests, duration: rate.perSeconds });
-    return new RateLimiterQueue(limiter, { maxQueueSize: 1_000_000 });
-  });
-  return { acquire: async () => void (await (await ready).removeTokens(1)) };
+/**
+ * In-process limiters: a sliding window of `requests` starts per `perSeconds`, served in
+ * arrival order. Web APIs only (the core runs in workerd too); `polybank/redis` shares
+ * limits across workers.
+ */
+export const memoryRateLimiters: RateLimiterFactory = (_provider, rate) => {
+  const windowMs = rate.perSeconds * 1000;
+  const starts: number[] = [];
+  let queue: Promise<void> = Promise.resolve();
+  const take = async (signal?: AbortSignal): Promise<void> => {
+    for (;;) {
+      if (signal?.aborted) throw new AbortedError('refresh was aborted');
+      const now = Date.now();
+      while (starts.length && (starts[0] as number) <= now - windowMs) starts.shift();
+      if (starts.length < rate.requests) {
+        starts.push(now);
+        return;
+      }
+      await sleep((starts[0] as number) + windowMs - now, signal);
+    }
+  };
+  return {
+    acquire: (signal) => {
+      // One waiter at a time, in order: nobody overtakes a caller queued earlier.
+      const turn = queue.then(() => take(signal));
+      queue = turn.catch(() => undefined);
+      return turn;
+    },
+  };
 };
 
 /**

@@ -2,6 +2,8 @@
  * polybank/redis: share authentications and rate limits between instances through
  * Redis. Bring your own client (ioredis); every read-modify-write is one Lua script,
  * so the compare-and-set on a version is atomic on the server.
+ *
+ * @module polybank/redis
  */
 import { CheckpointError } from '../core/errors.js';
 import type { RateLimiter, RateLimiterFactory } from '../core/refresh.js';

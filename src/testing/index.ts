@@ -2,6 +2,8 @@
  * polybank/testing: offline simulators of every provider, written once as msw
  * handlers. Use them in-process with msw (`setupServer(...sim.handlers())`) or on a
  * real loopback socket (`startSimulatorServer(sim)`), with faults and counters.
+ *
+ * @module polybank/testing
  */
 export { Simulator } from './simulator.js';
 export type { Route, RouteContext, SimulatorDefinition, RecordedRequest, SimMethod } from './simulator.js';

@@ -105,3 +105,16 @@ describe('begin / continue across instances', () => {
     expect(await store.load(id)).toBeUndefined();
   });
 });
+
+describe('refreshAll in one process', () => {
+  it('keeps each provider within its rate, in order, and reports each result', async () => {
+    const refs = Array.from({ length: 5 }, (_, i) => ({ provider: 'toybank' as const, ref: { connectionId: `c${i}` } }));
+    const started = Date.now();
+    const results = await toy.bank().refreshAll(refs, { concurrency: 5, perProviderRate: { toybank: { requests: 2, perSeconds: 0.5 } } });
+    // 5 connections, 2 per 500 ms: the 5th starts after two full windows.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, true]);
+    expect(results.map((r) => r.ref)).toEqual(refs.map((r) => r.ref));
+    expect(toy.sim.count('ListAccounts')).toBe(5);
+  });
+});

@@ -16,7 +16,10 @@ import {
   isInvalidAnswerError,
   isPolybankError,
   isValidationError,
+  addDecimals,
+  addMoney,
   minorUnits,
+  subtractDecimals,
   toDecimalString,
   toMoney,
 } from '../../src/index.js';
@@ -45,6 +48,18 @@ describe('Money', () => {
     expect(() => toMoney('12,50', 'EUR')).toThrow(/not a decimal/);
     expect(() => toMoney('', 'EUR')).toThrow(/not a decimal/);
     expect(() => toMoney(1, 'euro')).toThrow(/ISO 4217/);
+  });
+
+  it('adds and subtracts exactly', () => {
+    expect(addDecimals('0.10', '0.20')).toBe('0.30');
+    expect(addDecimals('7764.38', '-88.83')).toBe('7675.55');
+    expect(addDecimals('1.5', '0.25', '-2')).toBe('-0.25');
+    expect(addDecimals('1500')).toBe('1500');
+    expect(subtractDecimals('10.00', '10.01')).toBe('-0.01');
+    expect(subtractDecimals('0', '-5.5')).toBe('5.5');
+    expect(subtractDecimals('3', '0.00')).toBe('3.00');
+    expect(addMoney({ amount: '1.10', currency: 'EUR' }, { amount: '2.20', currency: 'EUR' })).toEqual({ amount: '3.30', currency: 'EUR' });
+    expect(() => addMoney({ amount: '1', currency: 'EUR' }, { amount: '1', currency: 'USD' })).toThrow(/different currencies/);
   });
 
   it('knows ISO 4217 minor units', () => {

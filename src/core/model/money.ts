@@ -103,3 +103,36 @@ export function toMoney(value: number | string, currency: string, minorUnitsOver
   const scale = minorUnitsOverride ?? minorUnits(code);
   return { amount: toDecimalString(value, scale), currency: code };
 }
+
+function toUnits(value: string, scale: number): bigint {
+  const negative = value.startsWith('-');
+  const [whole = '0', fraction = ''] = value.replace(/^-/, '').split('.');
+  const units = BigInt(whole + fraction.padEnd(scale, '0'));
+  return negative ? -units : units;
+}
+
+function fromUnits(units: bigint, scale: number): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
+  const body = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
+  return negative ? `-${body}` : body;
+}
+
+/** The exact sum of canonical decimal strings (BigInt on the digits), at the largest scale among them. */
+export function addDecimals(...values: string[]): string {
+  const scale = Math.max(0, ...values.map((v) => v.split('.')[1]?.length ?? 0));
+  return fromUnits(values.reduce((sum, v) => sum + toUnits(v, scale), 0n), scale);
+}
+
+/** `a - b`, exactly. */
+export function subtractDecimals(a: string, b: string): string {
+  return addDecimals(a, b.startsWith('-') ? b.slice(1) : b === '0' || /^0(\.0+)?$/.test(b) ? b : `-${b}`);
+}
+
+/** Adds amounts of one currency exactly; mixing currencies is a RangeError. */
+export function addMoney(...amounts: Money[]): Money {
+  const currency = amounts[0]?.currency;
+  if (!currency) throw new InvalidAmountError('nothing to add');
+  if (amounts.some((m) => m.currency !== currency)) throw new InvalidAmountError('cannot add amounts in different currencies');
+  return { amount: addDecimals(...amounts.map((m) => m.amount)), currency };
+}

@@ -7,6 +7,8 @@
  * const bank = new Polybank({ providers: [fintecture({ appId, appSecret, privateKey, environment: 'sandbox' })] });
  * const conn = bank.connect('fintecture', { provider: 'agfbfr', psuId, psuIpAddress });
  * ```
+ *
+ * @module polybank/fintecture
  */
 import { createAdapter, type FintectureAdapter } from './adapter.js';
 import { FintectureClient } from './client.js';
@@ -16,6 +18,7 @@ import { signRequest } from './signature.js';
 
 export type { FintectureOptions, FintectureEnvironment } from './config.js';
 export type { FintectureInput, FintectureRef, FintectureState } from './model.js';
+export type { FintectureAdapter } from './adapter.js';
 export { REASON_BY_CODE as FINTECTURE_REASONS } from './mapping.js';
 
 export type FintectureProvider = FintectureAdapter & {

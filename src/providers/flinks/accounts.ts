@@ -5,7 +5,7 @@
 import { ProviderResponseError } from '../../core/errors.js';
 import { money } from '../../core/kit.js';
 import type { Account, AccountType } from '../../core/model/account.js';
-import { minorUnits, type Money } from '../../core/model/money.js';
+import { subtractDecimals, type Money } from '../../core/model/money.js';
 import type { AccountHolder, Transaction } from '../../core/model/transaction.js';
 import type { WireAccount, WireTransaction } from './schemas.js';
 
@@ -93,23 +93,8 @@ export function toAccount(a: WireAccount, where: Where, loginId: string): Accoun
 function signedAmount(where: Where, t: WireTransaction, currency: string): Money {
   const credit = amount(where, 'Credit', t.Credit, currency);
   const debit = amount(where, 'Debit', t.Debit, currency);
-  const scale = minorUnits(currency);
-  const units = toUnits(credit?.amount ?? '0', scale) - toUnits(debit?.amount ?? '0', scale);
-  return { amount: fromUnits(units, scale), currency: credit?.currency ?? debit?.currency ?? currency.toUpperCase() };
-}
-
-function toUnits(value: string, scale: number): bigint {
-  const negative = value.startsWith('-');
-  const [whole = '0', fraction = ''] = value.replace('-', '').split('.');
-  const units = BigInt(whole + fraction.padEnd(scale, '0').slice(0, scale));
-  return negative ? -units : units;
-}
-
-function fromUnits(units: bigint, scale: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
-  const body = scale > 0 ? `${digits.slice(0, -scale)}.${digits.slice(-scale)}` : digits;
-  return negative ? `-${body}` : body;
+  const net = subtractDecimals(credit?.amount ?? '0', debit?.amount ?? '0');
+  return { amount: net, currency: credit?.currency ?? debit?.currency ?? currency.toUpperCase() };
 }
 
 export function toTransactions(a: WireAccount, where: Where): Transaction[] {

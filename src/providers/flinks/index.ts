@@ -5,7 +5,10 @@
  * const bank = new Polybank({ providers: [flinks({ customerId, authKey, apiKey })] });
  * const conn = bank.connect('flinks', { institution: 'FlinksCapital', username, password });
  * ```
+ *
+ * @module polybank/flinks
  */
+import { hideSecrets } from '../../core/kit.js';
 import { createAdapter, type FlinksAdapter } from './adapter.js';
 import { resolveOptions, type FlinksOptions } from './config.js';
 
@@ -15,7 +18,7 @@ import { resolveOptions, type FlinksOptions } from './config.js';
  * `/v3/{customerId}/BankingServices`. Wrong options throw ConfigurationError here.
  */
 export function flinks(options: FlinksOptions): FlinksAdapter {
-  return createAdapter(resolveOptions(options));
+  return hideSecrets(createAdapter(resolveOptions(options)));
 }
 
 export type { FlinksAdapter } from './adapter.js';

@@ -5,7 +5,10 @@
  * const bank = new Polybank({ providers: [powens({ domain: 'acme-sandbox', clientId, clientSecret })] });
  * const conn = bank.connect('powens', { connector: POWENS_TEST_CONNECTOR, fields: { login, password } });
  * ```
+ *
+ * @module polybank/powens
  */
+import { hideSecrets } from '../../core/kit.js';
 import { createPowensAdapter, type PowensAdapter } from './adapter.js';
 import { powensConfig, type PowensOptions } from './config.js';
 
@@ -27,5 +30,5 @@ export const POWENS_TEST_CONNECTOR = '338178e6-3d01-564f-9a7b-52ca442459bf';
  * (default `https://{domain}.biapi.pro/2.0`). Throws ConfigurationError on a bad option.
  */
 export function powens(options: PowensOptions): PowensAdapter {
-  return createPowensAdapter(powensConfig(options));
+  return hideSecrets(createPowensAdapter(powensConfig(options)));
 }

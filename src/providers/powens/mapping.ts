@@ -5,6 +5,7 @@
  */
 import type { ChallengeSpec } from '../../core/provider.js';
 import type { Account, AccountType } from '../../core/model/account.js';
+import { addMoney } from '../../core/model/money.js';
 import type { CredentialField } from '../../core/model/challenge.js';
 import type { ErrorReason } from '../../core/model/status.js';
 import type { Transaction } from '../../core/model/transaction.js';
@@ -255,22 +256,6 @@ export const ACCOUNT_TYPES: Readonly<Record<string, AccountType>> = {
 
 const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/;
 
-/** Adds two canonical decimal strings of the same scale exactly (BigInt on the digits). */
-export function addDecimals(a: string, b: string): string {
-  const scale = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
-  const toUnits = (text: string): bigint => {
-    const negative = text.startsWith('-');
-    const [whole = '0', fraction = ''] = text.replace(/^-/, '').split('.');
-    const units = BigInt(whole + fraction.padEnd(scale, '0'));
-    return negative ? -units : units;
-  };
-  const sum = toUnits(a) + toUnits(b);
-  const negative = sum < 0n;
-  const digits = (negative ? -sum : sum).toString().padStart(scale + 1, '0');
-  const body = scale > 0 ? `${digits.slice(0, digits.length - scale)}.${digits.slice(digits.length - scale)}` : digits;
-  return negative ? `-${body}` : body;
-}
-
 /**
  * A Powens bank account as an Account: exact balances with the currency's own
  * `precision`; `available` is Powens' balance plus coming operations. Returns
@@ -291,7 +276,7 @@ export function toAccount(raw: unknown, account: BankAccount, connectionId: numb
     available = money(field('coming_balance'), account.coming_balance, currency.id, precision);
   } else if (current && account.coming !== null && account.coming !== undefined) {
     const coming = money(field('coming'), account.coming, currency.id, precision);
-    available = { amount: addDecimals(current.amount, coming.amount), currency: current.currency };
+    available = addMoney(current, coming);
   }
   const iban = account.iban?.replace(/\s+/g, '').toUpperCase();
   return {

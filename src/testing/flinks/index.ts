@@ -12,4 +12,4 @@ export type {
 export { defaultScenarios as flinksScenarios, GREATDAY_LOGIN_ID, SANDBOX_PASSWORD as FLINKS_SANDBOX_PASSWORD } from './scenarios.js';
 export type { SimScenario as FlinksScenario, SimChallenge as FlinksSimChallenge, SimStep as FlinksSimStep } from './scenarios.js';
 export { LAURENTIENNE_IMAGES } from './images.js';
-export type { SimAccount as FlinksSimAccount, SimHolder as FlinksSimHolder } from './data.js';
+export type { SimAccount as FlinksSimAccount, SimHolder as FlinksSimHolder, SimTransaction as FlinksSimTransaction } from './data.js';

@@ -11,7 +11,7 @@ import { POWENS_ROUTES, advance, backgroundSync, connectionJson, notFoundPage } 
 import { createPowensState, sqlTime, type PowensSimState, type PowensSimulatorOptions, type SimConnection, type SimField } from './state.js';
 
 export { POWENS_SCENARIOS, createPowensState } from './state.js';
-export type { PowensScenario, PowensSimState, PowensSimulatorOptions, SimConnection, SimField, SimStep, SimUser, ReceivedRequest } from './state.js';
+export type { PowensScenario, PowensSimState, PowensSimulatorOptions, SimConnection, SimField, SimStep, SimUser, ReceivedRequest, SimCode as PowensSimCode } from './state.js';
 export { TEST_CONNECTOR_UUID, TEST_CONNECTOR_ID, HTML_404 } from './routes.js';
 
 /** What a scripted state may carry. */

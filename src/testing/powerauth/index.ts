@@ -21,6 +21,7 @@ export type {
   SimSms as PowerAuthSimSms,
   SimScriptedError as PowerAuthSimScriptedError,
   SimAfsAnswer as PowerAuthSimAfsAnswer,
+  SimVersion as PowerAuthSimVersion,
 } from './state.js';
 
 export function powerauthSimulator(options: PowerAuthSimulatorOptions = {}): Simulator<PowerAuthSimState> {
