@@ -43,6 +43,9 @@ type Pending =
 
 type AnyStep = Step<Json, unknown>;
 
+// The signal of calls made without one: never aborts (one object, not one per call).
+const NEVER = new AbortController().signal;
+
 /** What one request/response step ended with. */
 export type StepResult = { kind: 'challenge'; challenge: Challenge } | { kind: 'active' } | { kind: 'waiting' };
 
@@ -564,7 +567,7 @@ export class Flow {
     const scope: CallScope = { secrets: host.secrets, onRequest: (event) => host.onRequest(event), ...(signal ? { signal } : {}) };
     return {
       provider: host.adapter.id,
-      signal: signal ?? new AbortController().signal,
+      signal: signal ?? NEVER,
       secrets: host.secrets,
       log: host.logger,
       interactive,

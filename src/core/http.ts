@@ -97,6 +97,8 @@ export interface HttpSettings {
   provider: string;
   baseUrl: string;
   timeout: number;
+  /** Requests in flight to this provider at once; more wait their turn (each one holds a socket). */
+  maxConcurrent: number;
   retry: RetryPolicy;
   fetch: FetchLike;
   headers?: Record<string, string>;
@@ -202,14 +204,59 @@ function buildUrl(baseUrl: string, path: string, query: HttpRequest['query']): s
  * top — retries only for idempotent requests, never for sensitive ones; Retry-After
  * honoured up to a bound; every attempt reported with its URL redacted; every failure typed.
  */
+/** A counting semaphore: `acquire` waits (in order, abortably) until fewer than `limit` are held. */
+class Slots {
+  #held = 0;
+  readonly #waiting: Array<() => void> = [];
+  constructor(readonly limit: number) {}
+
+  acquire(signal: AbortSignal | undefined): Promise<void> {
+    if (this.#held < this.limit) {
+      this.#held++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      const grant = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      const onAbort = (): void => {
+        const index = this.#waiting.indexOf(grant);
+        if (index >= 0) this.#waiting.splice(index, 1);
+        reject(new AbortedError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#waiting.push(grant);
+    });
+  }
+
+  release(): void {
+    const next = this.#waiting.shift();
+    // The slot passes straight to the next waiter; it is never free in between.
+    if (next) next();
+    else this.#held--;
+  }
+}
+
 export class ProviderHttp {
   readonly settings: HttpSettings;
+  readonly #slots: Slots;
 
   constructor(settings: HttpSettings) {
     this.settings = settings;
+    this.#slots = new Slots(settings.maxConcurrent);
   }
 
   async request(req: HttpRequest, scope: CallScope): Promise<HttpResponse> {
+    await this.#slots.acquire(scope.signal);
+    try {
+      return await this.#send(req, scope);
+    } finally {
+      this.#slots.release();
+    }
+  }
+
+  async #send(req: HttpRequest, scope: CallScope): Promise<HttpResponse> {
     const { provider, retry } = this.settings;
     const url = buildUrl(this.settings.baseUrl, req.path, req.query);
     const safeUrl = scope.secrets.redactUrl(url);

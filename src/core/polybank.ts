@@ -25,6 +25,11 @@ export interface PolybankOptions<P extends AnyProvider> {
   logger?: Logger;
   /** Per-attempt HTTP timeout in ms. Default 30 000. */
   timeout?: number;
+  /**
+   * Requests in flight to one provider at once; more wait their turn. Each holds a socket:
+   * thousands of concurrent polls would otherwise open thousands of connections. Default 64.
+   */
+  maxConcurrentRequests?: number;
   /** Automatic retries of idempotent requests; `false` or 0 turns them off. Default 2 retries. */
   retry?: Partial<RetryPolicy> | number | false;
   /** A fetch implementation (tests, proxies, other runtimes). Default `globalThis.fetch`. */
@@ -93,6 +98,7 @@ export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<
       throw new ConfigurationError('new Polybank({ providers: [...] }) needs at least one provider');
     }
     const timeout = positive('timeout', options.timeout, 30_000);
+    const maxConcurrent = positive('maxConcurrentRequests', options.maxConcurrentRequests, 64);
     const pollTimeoutMs = positive('pollTimeout', options.pollTimeout, 10 * 60_000);
     const retry = normalizeRetry(options.retry);
     const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
@@ -114,6 +120,7 @@ export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<
           provider: provider.id,
           baseUrl: provider.http.baseUrl,
           timeout,
+          maxConcurrent,
           retry,
           fetch: fetchImpl,
           ...(provider.http.headers ? { headers: provider.http.headers } : {}),

@@ -211,3 +211,42 @@ describe('logger', () => {
 function isPolybank(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[Symbol.for('polybank.error')] === true;
 }
+
+describe('requests in flight', () => {
+  it('never exceeds maxConcurrentRequests per provider; the others wait their turn', async () => {
+    const timed = async (limit: number): Promise<number> => {
+      const bank = toy.bank({ maxConcurrentRequests: limit });
+      const conns = Array.from({ length: 6 }, (_, i) => bank.connection('toybank', { connectionId: `c${i}` }));
+      const started = Date.now();
+      const results = await Promise.all(conns.map((c) => c.accounts()));
+      expect(results.every((r) => r.length === 3)).toBe(true);
+      return Date.now() - started;
+    };
+    toy.sim.latency = 80;
+    const capped = await timed(2);
+    const free = await timed(64);
+    toy.sim.latency = 0;
+    // Six 80 ms calls two at a time take three rounds; unlimited, about one.
+    expect(capped).toBeGreaterThanOrEqual(230);
+    expect(free).toBeLessThan(capped - 80);
+    expect(toy.sim.count('ListAccounts')).toBe(12);
+  });
+
+  it('a request waiting for a slot gives up when its signal aborts, and is never sent', async () => {
+    const bank = toy.bank({ maxConcurrentRequests: 1 });
+    toy.sim.latency = 200;
+    const first = bank.connection('toybank', { connectionId: 'a' }).accounts();
+    const controller = new AbortController();
+    const second = bank.connection('toybank', { connectionId: 'b' }).accounts({ signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    await expect(second).rejects.toMatchObject({ kind: 'AbortedError' });
+    expect((await first).length).toBe(3);
+    toy.sim.latency = 0;
+    expect(toy.sim.count('ListAccounts')).toBe(1);
+  });
+
+  it('rejects a non-positive limit at construction', () => {
+    expect(() => toy.bank({ maxConcurrentRequests: 0 })).toThrow(/maxConcurrentRequests must be a positive/);
+  });
+});

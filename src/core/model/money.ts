@@ -33,6 +33,9 @@ export class InvalidAmountError extends RangeError {
   override name = 'InvalidAmountError';
 }
 
+const PLAIN_DECIMAL = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?$/;
+const ZEROS = /^0*$/;
+
 /**
  * Turns a provider amount (a JSON number or a decimal string) into the canonical
  * decimal string for `scale` places, without ever doing float arithmetic:
@@ -48,6 +51,14 @@ export function toDecimalString(value: number | string, scale: number): string {
     text = String(value);
   } else {
     text = value.trim();
+  }
+  // Fast path, the usual case: a plain decimal with no more places than the scale ("1284.32", "-42.1", "15000").
+  const plain = PLAIN_DECIMAL.exec(text);
+  if (plain && (plain[3] ?? '').length <= scale) {
+    const whole = plain[2] as string;
+    const fraction = (plain[3] ?? '').padEnd(scale, '0');
+    const body = scale > 0 ? `${whole}.${fraction}` : whole;
+    return plain[1] === '-' && !(whole === '0' && ZEROS.test(fraction)) ? `-${body}` : body;
   }
   const parsed = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/.exec(text);
   if (!parsed || ((parsed[2] ?? '') === '' && (parsed[3] ?? '') === '')) {

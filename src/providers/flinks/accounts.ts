@@ -93,8 +93,17 @@ export function toAccount(a: WireAccount, where: Where, loginId: string): Accoun
 function signedAmount(where: Where, t: WireTransaction, currency: string): Money {
   const credit = amount(where, 'Credit', t.Credit, currency);
   const debit = amount(where, 'Debit', t.Debit, currency);
+  // The usual case, one side only: the exact amount as it is, or negated; no arithmetic.
+  if (credit && !debit) return credit;
+  if (debit && !credit) return { amount: negated(debit.amount), currency: debit.currency };
   const net = subtractDecimals(credit?.amount ?? '0', debit?.amount ?? '0');
   return { amount: net, currency: credit?.currency ?? debit?.currency ?? currency.toUpperCase() };
+}
+
+/** `12.30` → `-12.30`, `-12.30` → `12.30`; zero stays unsigned. */
+function negated(value: string): string {
+  if (value.startsWith('-')) return value.slice(1);
+  return /^0(\.0+)?$/.test(value) ? value : `-${value}`;
 }
 
 export function toTransactions(a: WireAccount, where: Where): Transaction[] {

@@ -1,0 +1,217 @@
+/**
+ * Turns the sections' results into the console table and BENCHMARKS.md. Every figure is a
+ * ratio to a baseline measured in the same run; a target is "met" or "NOT met", never hidden.
+ */
+
+const r2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
+const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const met = (ok) => (ok ? 'met' : 'NOT met');
+
+function rowsOf(results) {
+  const rows = [];
+  const o = results.overhead;
+  if (o) {
+    for (const r of o.rows) {
+      rows.push({
+        n: 1,
+        measure: `${r.provider} accounts() vs raw fetch + JSON.parse, same simulator (${r.wire})`,
+        figure: `${x(r.vsSim.ratio)} (p25–p75 ${r2(r.vsSim.p25)}–${r2(r.vsSim.p75)})`,
+        target: '≤ 1.10×',
+        status: met(r.vsSim.ratio <= 1.1),
+      });
+    }
+    for (const r of o.rows) {
+      rows.push({
+        n: 1,
+        measure: `${r.provider} accounts() vs raw fetch + JSON.parse, static loopback server (the floor)`,
+        figure: `${x(r.vsFloor.ratio)} (p25–p75 ${r2(r.vsFloor.p25)}–${r2(r.vsFloor.p75)})`,
+        target: 'info',
+        status: '',
+      });
+    }
+  }
+  const t = results.throughput;
+  if (t) {
+    for (const r of t.rows) {
+      if (r.unsupported) {
+        rows.push({ n: 2, measure: `${r.provider} ${r.what}: the provider has none`, figure: '—', target: '≥ 0.50×', status: 'n/a' });
+        continue;
+      }
+      rows.push({
+        n: 2,
+        measure: `${r.provider} ${r.count.toLocaleString('en')} ${r.what} (${(r.bytes / 2 ** 20).toFixed(1)} MiB): speed vs JSON.parse alone`,
+        figure: `${x(r.speed)} (p25–p75 ${r2(r.p25)}–${r2(r.p75)})`,
+        target: '≥ 0.50×',
+        status: met(r.speed >= 0.5),
+      });
+    }
+  }
+  for (const key of ['concurrencySmall', 'concurrency']) {
+    const c = results[key];
+    if (!c) continue;
+    const target = key === 'concurrency' && c.total >= 10_000;
+    const label = `${c.total.toLocaleString('en')} held decoupled authentications`;
+    const early = Object.values(c.polls).reduce((n, p) => n + p.early, 0);
+    const retries = Object.values(c.polls).reduce((n, p) => n + p.retries, 0);
+    rows.push({
+      n: 3,
+      measure: `${label}: extra RSS (${c.rss.extraMiB.toFixed(0)} MiB; JS heap in use +${c.rss.heapExtraMiB.toFixed(0)} MiB) / 200 MiB target`,
+      figure: x(c.rss.extraMiB / 200),
+      target: target ? '< 1.00×' : 'info',
+      status: target ? met(c.rss.extraMiB < 200) : '',
+    });
+    rows.push({
+      n: 3,
+      measure: `${label}: event-loop delay p99 (${c.loop.holdP99.toFixed(1)} ms; ${x(c.loop.holdP99 / c.loop.idleP99)} the idle loop's) / 20 ms target`,
+      figure: x(c.loop.holdP99 / 20),
+      target: target ? '< 1.00×' : 'info',
+      status: target ? met(c.loop.holdP99 < 20) : '',
+    });
+    rows.push({
+      n: 3,
+      measure: `${label}: poll requests sooner than the provider's interval (${retries} of them retries of failed polls; ${c.held} held, ${c.failed} failed to start)`,
+      figure: String(early),
+      target: target ? '0' : 'info',
+      status: target ? met(early === 0 && c.failed === 0) : '',
+    });
+  }
+  const s = results.coldstart;
+  if (s) {
+    for (const r of s.rows) {
+      rows.push({
+        n: 4,
+        measure: `${r.name}: import time vs the fastest peer (${s.fastestPeer}); whole process ${x(r.wallRatio)}`,
+        figure: `${x(r.ratio)} (p25–p75 ${r2(r.p25)}–${r2(r.p75)})`,
+        target: r.peer ? 'peer' : '≤ 1.00×',
+        status: r.peer ? '' : met(r.ratio <= 1),
+      });
+    }
+  }
+  const z = results.size;
+  if (z) {
+    for (const r of z.rows) {
+      const isolation = r.provider ? (r.others.length === 0 && !r.testing && r.own ? 'no other provider in the bundle' : `CONTAINS ${[...r.others, r.testing ? 'testing' : ''].filter(Boolean).join(', ')}`) : '';
+      rows.push({
+        n: 5,
+        measure: `${r.name}: ${kb(r.gzip)} gzip (${kb(r.minified)} minified)${isolation ? `; ${isolation}` : ''}`,
+        figure: x(r.gzip / r.budget),
+        target: r.kind === 'typical' ? '≤ 1.00× of 15 KB' : 'info',
+        status: r.kind === 'typical' ? met(r.gzip <= r.budget && r.others.length === 0 && !r.testing) : '',
+      });
+    }
+  }
+  return rows;
+}
+
+function textTable(rows) {
+  const head = ['#', 'measure', 'ratio', 'target', ''];
+  const cells = rows.map((r) => [String(r.n), r.measure, r.figure, r.target, r.status]);
+  const widths = head.map((h, i) => Math.min(i === 1 ? 110 : 40, Math.max(h.length, ...cells.map((c) => c[i].length))));
+  const line = (c) => c.map((v, i) => v.padEnd(widths[i])).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
+}
+
+function mdTable(rows) {
+  const esc = (v) => v.replace(/\|/g, '\\|');
+  return ['| # | measure | ratio | target | |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.n} | ${esc(r.measure)} | ${esc(r.figure)} | ${esc(r.target)} | ${r.status} |`)].join('\n');
+}
+
+function details(results) {
+  const out = [];
+  const o = results.overhead;
+  if (o) {
+    out.push('### 1. Per-call overhead', '');
+    out.push(
+      `Each provider is driven to an active connection by its \`polybank/testing\` driver over a real socket, then \`conn.accounts()\` and a raw \`fetch\` of the very request the SDK sent (URL, method, headers, body recorded from the SDK) followed by \`JSON.parse\` run in ${o.pairs} interleaved pairs (ABBA order), after a warm-up. The figure is the median of the per-pair ratios SDK / raw; p25–p75 is their spread.`,
+      '',
+      '| provider | what accounts() sends | accounts | requests per call | ratio of medians (sim) | ratio of medians (floor) |',
+      '|---|---|---|---|---|---|',
+      ...o.rows.map((r) => `| ${r.provider} | ${r.method} ${r.path.replace(/[0-9a-f]{16,}|\d{3,}/g, '…')} (${r.wire}) | ${r.accounts} | ${r2(r.requestsPerCall)} | ${x(r.vsSim.ratioOfMedians)} | ${x(r.vsFloor.ratioOfMedians)} |`),
+      '',
+      'What the raw baseline includes: the same HTTP request on the same keep-alive connection pool (undici, the global `fetch`), the full body read and `JSON.parse`. What it leaves out, and the SDK does: building the URL and headers, redacting the URL for the `request` event, ky (timeout, retry policy, hooks), the body-read timeout, checking the session (Fintecture: the AIS token is cached and not refreshed while it has more than a minute left; Flinks: the RequestId of the session authenticate() opened is reused, no new /Authorize; PowerAuth: the service status is read once per provider instance; Powens: the user token is sealed in the session), the provider\'s zod schema, the mapping to `Account`, the core\'s validation of every `Account`, and the `request` event. Every accounts() call was one request on the wire (the column above counts them at the simulator).',
+      '',
+      'The "floor" rows send the SDK and the raw call to a plain `node:http` server that answers the same bytes at once (both sides through the same re-routing `fetch`): without the simulator\'s own work, the SDK\'s cost shows against the cheapest possible server.',
+      '',
+    );
+  }
+  const t = results.throughput;
+  if (t) {
+    out.push('### 2. Normalization throughput', '');
+    out.push(
+      `Bodies are grown from what each simulator answers (captured over the socket, the accounts or the transactions repeated with unique ids and varied float amounts), then served to \`conn.accounts()\` / \`conn.transactions()\` from memory through the Polybank \`fetch\` option, so that the figure is parsing and normalizing only. Baseline: \`JSON.parse(new TextDecoder().decode(bytes))\` of the same bytes. The figure is speed relative to that baseline (time of JSON.parse / time of the SDK), median of ${t.pairs} interleaved pairs. The SDK side includes: the body read, \`JSON.parse\`, the provider's zod schema, the mapping (exact decimal strings from floats, IBAN clean-up, type tables), and the core's zod validation of every \`Account\`/\`Transaction\`. Powens transactions come with the \`GetAccount\` call the adapter makes first (served from memory too). PowerAuth's Data Adapter has no transactions.`,
+      '',
+    );
+  }
+  for (const key of ['concurrencySmall', 'concurrency']) {
+    const c = results[key];
+    if (!c) continue;
+    out.push(`### 3. Concurrency: ${c.total.toLocaleString('en')} held authentications`, '');
+    out.push(
+      `Mix: ${Object.entries(c.mix).map(([p, s]) => `${Math.round(s * 100)}% ${p}`).join(', ')}; each a \`for await (const challenge of conn.authenticate({ signal }))\` loop held at its decoupled challenge, polling at the provider's default cadence (Fintecture every 2 s, Powens 3 s backing off ×1.5 to 15 s, Flinks every 5 s). The simulators run in a child process (the provider side is not the SDK's memory or CPU). Started in batches of 100 every 50 ms; all ${c.held.toLocaleString('en')} were held after ${c.rampSeconds.toFixed(0)} s (${c.failed} failed to start), then held for ${c.holdSeconds.toFixed(0)} s.`,
+      '',
+      `- RSS: ${c.rss.baseMiB.toFixed(0)} MiB before the first connection (everything loaded, after GC) → ${c.rss.afterMiB.toFixed(0)} MiB at the end of the hold (after GC): **+${c.rss.extraMiB.toFixed(0)} MiB** (${x(c.rss.afterMiB / c.rss.baseMiB)} the baseline). Of it, JS heap in use +${c.rss.heapExtraMiB.toFixed(0)} MiB (${((c.rss.heapExtraMiB * 1024) / c.total).toFixed(1)} KiB per held authentication), V8 heap reserved +${c.rss.heapTotalExtraMiB.toFixed(0)} MiB; RSS over the hold, each second (MiB over baseline): ${c.rssSamplesMiB.join(', ')}.`,
+      `- Event-loop delay (monitorEventLoopDelay, 5 ms resolution): idle p99 ${c.loop.idleP99.toFixed(1)} ms; while holding p99 **${c.loop.holdP99.toFixed(1)} ms**, mean ${c.loop.holdMean.toFixed(1)} ms, max ${c.loop.holdMax.toFixed(0)} ms; during the ramp p99 ${c.loop.rampP99.toFixed(0)} ms, max ${c.loop.rampMax.toFixed(0)} ms.`,
+      '',
+      '| provider | held | polls sent in the hold (SDK events) | polls received (simulator) | most the schedule allows | sooner than the interval | retries |',
+      '|---|---|---|---|---|---|---|',
+      ...Object.entries(c.polls).map(([p, v]) => `| ${p} | ${v.connections} | ${v.sdkPolls} | ${v.received} | ${v.allowed} | ${v.early} | ${v.retries} |`),
+      '',
+      '"Sooner than the interval" counts every poll request that came less than its scheduled interval after the previous one of the same authentication (retries of a failed poll included: a retry is such a request). Sent and received differ by the requests in flight at the window\'s edges.',
+      '',
+    );
+    const errors = Object.entries(c.errors ?? {});
+    if (errors.length) {
+      out.push('Authentications that ended with an error during the run:', '', ...errors.slice(0, 8).map(([e, n]) => `- ${n} × ${e}`), '');
+    }
+  }
+  const s = results.coldstart;
+  if (s) {
+    out.push('### 4. Cold start', '');
+    out.push(
+      `One fresh \`node\` process per sample, ${s.samples} samples per candidate (plus one unrecorded warm-up round), the candidates shuffled every round. Figure: the time from just before the \`import()\`/\`require()\` to just after, measured inside the child, as a ratio to the median of the fastest peer (${s.fastestPeer}); "whole process" is the wall time of the child from spawn to exit, against the fastest peer's. The peers are installed in bench/node_modules only.`,
+      '',
+    );
+  }
+  const z = results.size;
+  if (z) {
+    out.push('### 5. Size', '');
+    out.push(
+      `esbuild, bundle + minify, ESM, platform neutral, from the built package through its exports map; external: ${z.external.join(', ')}; gzip level 9. "typical" is an application that imports \`Polybank\` and one provider factory and builds a bank (tree shaking keeps what that reaches); "export *" re-exports both entries whole. Each bundle's inputs (dist chunks) are traced back to their sources through the chunks' source maps:`,
+      '',
+      ...z.rows.filter((r) => r.kind === 'typical').map((r) => `- ${r.name}: ${r.sourceFiles} source files, ${r.others.length ? `other providers: ${r.others.join(', ')}` : 'none of the other providers'}, ${r.testing ? 'the simulators' : 'no simulator code'}.`),
+      '',
+    );
+  }
+  return out.join('\n');
+}
+
+export function render({ results, machine, command, quick, note, failures, findings = '' }) {
+  const rows = rowsOf(results);
+  const table = textTable(rows);
+  const loads = Object.entries(results)
+    .filter(([, r]) => r)
+    .map(([k, r]) => `${k} ${r.loadBefore.toFixed(1)}→${r.loadAfter.toFixed(1)}`)
+    .join(', ');
+  const markdown = [
+    '# Benchmarks',
+    '',
+    `Generated by \`${command}\` (bench/run.mjs) on ${machine.date}${quick ? ' — **quick run: fewer iterations, 2,000 connections; not the figures of record**' : ''}.`,
+    '',
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; Node ${machine.node}; polybank ${machine.commit}${machine.dirty ? ' with uncommitted changes to src/' : ''}. 1-minute load average before→after each section: ${loads} (other work shared the machine).`,
+    '',
+    note ? `This run: ${note}` : '',
+    '',
+    'Every figure is a ratio to a baseline measured side by side in the same run (interleaved or shuffled), never an absolute time: these machines are noisy. Targets are issue #9\'s.',
+    '',
+    mdTable(rows),
+    '',
+    failures.length ? `Sections that failed: ${failures.join('; ')}\n` : '',
+    '## How each figure is measured',
+    '',
+    details(results),
+    '',
+    findings,
+  ].join('\n');
+  return { table, markdown };
+}
