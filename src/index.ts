@@ -12,6 +12,20 @@ export type { Checkpoint } from './core/checkpoint.js';
 export type { Logger } from './core/logger.js';
 export type { RequestEvent, RetryPolicy, FetchLike, HttpMethod } from './core/http.js';
 export type { AnyProvider, InputOf, RefOf, ProviderById, Json } from './core/provider.js';
+// For provider authors: the interface a provider folder implements (see src/providers/*).
+export type {
+  ProviderAdapter,
+  AdapterContext,
+  Step,
+  StillPending,
+  Session,
+  SessionUpdate,
+  PollPlan,
+  ChallengeSpec,
+  ActiveInfo,
+  CancelCause,
+} from './core/provider.js';
+export type { HttpRequest, HttpResponse, BeforeRequestHook, QueryValue } from './core/http.js';
 export type { EncryptionOptions } from './core/sealer.js';
 export { MemoryStore, versionConflict } from './core/store.js';
 export type { CheckpointStore, StoreEntry, StoredEntry, SaveOptions } from './core/store.js';
