@@ -26,6 +26,7 @@ export type {
   CancelCause,
 } from './core/provider.js';
 export type { HttpRequest, HttpResponse, BeforeRequestHook, QueryValue } from './core/http.js';
+export type { Secrets } from './core/redact.js';
 export type { EncryptionOptions } from './core/sealer.js';
 export { MemoryStore, versionConflict } from './core/store.js';
 export type { CheckpointStore, StoreEntry, StoredEntry, SaveOptions } from './core/store.js';
@@ -73,6 +74,9 @@ export type {
   ConsentChallenge,
   AnswerByType,
   ChallengeDataOf,
+  ChallengeDataInput,
+  NormalizedAnswer,
+  NormalizedAnswerOf,
 } from './core/model/challenge.js';
 
 export {
