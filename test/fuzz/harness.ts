@@ -1,19 +1,23 @@
 import fc from 'fast-check';
 import { getResponse } from 'msw';
-import { Account, isPolybankError, type Polybank, type FetchLike } from '../../src/index.js';
+import { Account, isPolybankError, isProviderResponseError, type Polybank, type FetchLike } from '../../src/index.js';
 import type { Simulator } from '../../src/testing/index.js';
 
 /**
  * Property-based fuzzing of an adapter's response handling. Each case runs one real flow
  * in-process against the provider's simulator (its msw handlers, no socket) and spoils
- * exactly one provider response — the n-th of the flow — with a random mutation of the
- * real body, random JSON, or broken bytes. The property: the flow ends with a valid
- * normalized result or a PolybankError; never a TypeError, never invalid data.
+ * exactly one provider response — the n-th of the flow, n below the number of responses
+ * of a clean run — with a random mutation of the real body, random JSON, or broken bytes.
+ * The property: the flow ends with a valid normalized result or a PolybankError; never a
+ * TypeError (not even one the core's safety net typed), never invalid data; and the
+ * target's own rules (`verify`) hold after every case.
  */
 export interface FuzzScenario {
   name: string;
   /** Drives one flow to the end (authenticate, accounts, …) and returns what it produced. */
   run(bank: Polybank): Promise<{ accounts?: unknown[] }>;
+  /** How a clean run ends: `active` (the default) or the reason of its typed error. */
+  outcome?: string;
 }
 
 export interface FuzzTarget {
@@ -22,6 +26,8 @@ export interface FuzzTarget {
   /** A bank for this provider pointed at `baseUrl`, using `fetch`. */
   bank(fetch: FetchLike, baseUrl: string): Polybank;
   scenarios: FuzzScenario[];
+  /** Rules checked after every case, whatever its end (e.g. no secret-bearing request sent twice): problems found. */
+  verify?(): string[];
 }
 
 type Mutation =
@@ -97,16 +103,39 @@ async function spoil(response: Response, m: Mutation): Promise<Response> {
   }
 }
 
-/** A fetch over the simulator's msw handlers that spoils the `target`-th response. */
-function fuzzFetch(sim: Simulator<unknown>, origin: string, target: number, m: Mutation): FetchLike {
+// Handlers are built once per simulator and origin: msw captures a stack trace for each, which dominated short cases.
+const handlerCache = new WeakMap<Simulator<unknown>, { origin: string; handlers: ReturnType<Simulator<unknown>['handlers']> }>();
+
+function handlersOf(sim: Simulator<unknown>, origin: string): ReturnType<Simulator<unknown>['handlers']> {
+  const cached = handlerCache.get(sim);
+  if (cached?.origin === origin && sim.origin === origin) return cached.handlers;
   const handlers = sim.handlers(origin);
+  handlerCache.set(sim, { origin, handlers });
+  return handlers;
+}
+
+/** A fetch over the simulator's msw handlers that spoils the `target`-th response (none when `m` is undefined); `count()` says how many it served. */
+function fuzzFetch(sim: Simulator<unknown>, origin: string, target: number, m: Mutation | undefined): FetchLike & { count(): number } {
+  const handlers = handlersOf(sim, origin);
   let n = 0;
-  return async (input, init) => {
+  const fetch = async (input: Request, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(input, init);
     const response = (await getResponse(handlers, request)) ?? new Response('not found', { status: 404 });
     if (response.type === 'error') throw new TypeError('fetch failed');
-    return n++ === target ? spoil(response, m) : response;
+    return n++ === target && m ? spoil(response, m) : response;
   };
+  return Object.assign(fetch, { count: () => n });
+}
+
+/**
+ * The core's safety net turns anything untyped an adapter throws into a ProviderResponseError
+ * at endpoint `response` whose cause is the foreign error: typed for the user, but still an
+ * adapter that did not validate. The fuzz property counts it as a failure.
+ */
+function safetyNet(error: unknown): boolean {
+  if (!isProviderResponseError(error) || error.endpoint !== 'response') return false;
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error && !isPolybankError(cause);
 }
 
 export interface FuzzReport {
@@ -114,31 +143,62 @@ export interface FuzzReport {
   cases: number;
   typedErrors: number;
   successes: number;
+  /** Cases per scenario. */
+  scenarios: Record<string, number>;
+  /** Error kinds (ConnectionError reasons by name) and how often each ended a case. */
+  errors: Record<string, number>;
 }
 
 /** Runs `numRuns` cases against a target; throws (with the shrunk counter-example) on the first bad outcome. */
 export async function fuzz(target: FuzzTarget, numRuns: number, seed?: number): Promise<FuzzReport> {
   const origin = 'https://fuzz.polybank.test';
-  const report: FuzzReport = { target: target.name, cases: 0, typedErrors: 0, successes: 0 };
-  const property = fc.asyncProperty(fc.nat(target.scenarios.length - 1), fc.nat(40), mutation, async (which, index, m) => {
+  const baseUrl = `${origin}${target.simulator.definition.basePath ?? ''}`;
+  const report: FuzzReport = { target: target.name, cases: 0, typedErrors: 0, successes: 0, scenarios: {}, errors: {} };
+  // A clean run of each scenario first: it must succeed as it is, and it says how many responses there are to spoil.
+  const responses: number[] = [];
+  for (const scenario of target.scenarios) {
+    target.simulator.reset();
+    const fetch = fuzzFetch(target.simulator, origin, -1, undefined);
+    let outcome = 'active';
+    try {
+      await scenario.run(target.bank(fetch, baseUrl));
+    } catch (error) {
+      if (!isPolybankError(error)) throw error;
+      outcome = (error as { reason?: string }).reason ?? error.kind;
+    }
+    if (outcome !== (scenario.outcome ?? 'active')) throw new Error(`${target.name} ${scenario.name}: a clean run ended ${outcome}, expected ${scenario.outcome ?? 'active'}`);
+    const problems = target.verify?.() ?? [];
+    if (problems.length) throw new Error(`${target.name} ${scenario.name}: clean run: ${problems.join('; ')}`);
+    responses.push(Math.max(1, fetch.count()));
+  }
+  const property = fc.asyncProperty(fc.nat(target.scenarios.length - 1), fc.nat(1_000), mutation, async (which, pick, m) => {
     target.simulator.reset();
     target.simulator.maxLog = 200;
     const scenario = target.scenarios[which] as FuzzScenario;
-    const bank = target.bank(fuzzFetch(target.simulator, origin, index, m), `${origin}${target.simulator.definition.basePath ?? ''}`);
+    const index = pick % (responses[which] as number);
+    const bank = target.bank(fuzzFetch(target.simulator, origin, index, m), baseUrl);
     report.cases++;
-    let result: { accounts?: unknown[] };
+    report.scenarios[scenario.name] = (report.scenarios[scenario.name] ?? 0) + 1;
+    const where = () => `${scenario.name}: response #${index} spoiled by ${JSON.stringify(m).slice(0, 300)}`;
+    let result: { accounts?: unknown[] } | undefined;
     try {
       result = await scenario.run(bank);
     } catch (error) {
-      if (isPolybankError(error)) {
-        report.typedErrors++;
-        return true;
+      if (!isPolybankError(error)) {
+        throw new Error(`${where()} → untyped ${String((error as Error)?.stack ?? error)}`, { cause: error });
       }
-      throw new Error(`${scenario.name}: response #${index} spoiled by ${JSON.stringify(m).slice(0, 300)} → untyped ${String((error as Error)?.stack ?? error)}`, { cause: error });
+      if (safetyNet(error)) throw new Error(`${where()} → the adapter threw untyped, caught by the core's safety net: ${error.message}`, { cause: error });
+      const kind = (error as { reason?: string }).reason ?? error.kind;
+      report.errors[kind] = (report.errors[kind] ?? 0) + 1;
+      report.typedErrors++;
     }
+    const problems = target.verify?.() ?? [];
+    if (problems.length) throw new Error(`${where()} → ${problems.join('; ')}`);
+    if (!result) return true;
     for (const account of result.accounts ?? []) {
       const parsed = Account.safeParse(account);
       if (!parsed.success) throw new Error(`${scenario.name}: an invalid account reached the user: ${parsed.error.message}`);
+      if (!/^[A-Z]{3}$/.test(parsed.data.currency)) throw new Error(`${scenario.name}: an account in ${JSON.stringify(parsed.data.currency)} reached the user`);
       for (const money of Object.values(parsed.data.balances)) {
         if (money && (money.currency !== parsed.data.currency || !/^-?\d+(\.\d+)?$/.test(money.amount))) {
           throw new Error(`${scenario.name}: a bad balance reached the user: ${JSON.stringify(money)}`);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { HttpResponse } from '../../src/core/http.js';
-import { toMoney } from '../../src/core/model/money.js';
+import { money } from '../../src/core/kit.js';
 import type { AdapterContext, ChallengeSpec, ProviderAdapter, Step } from '../../src/core/provider.js';
 
 /** A test-only provider over the Toybank simulator, written the way real adapters are. */
@@ -154,8 +154,8 @@ export function toybank(options: ToyOptions): ProviderAdapter<'toybank', z.infer
       const body = res.parse(AccountsResponse);
       // What a data call learned reaches the connection: sync time, and the (unchanged) ref.
       ctx.update({ info: { lastSyncedAt: new Date(ctx.now()).toISOString() }, ref: { connectionId: String(id) } });
-      return body.accounts.map((a) => {
-        const current = toMoney(a.balance, a.currency);
+      return body.accounts.map((a, i) => {
+        const current = money({ provider: 'toybank', endpoint: 'ListAccounts', field: `accounts.${i}.balance` }, a.balance, a.currency);
         return {
           id: a.id,
           provider: 'toybank',

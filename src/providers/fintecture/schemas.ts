@@ -28,11 +28,16 @@ const StringList = z.union([z.array(z.string()), z.string().transform((s) => s.s
 
 // ---------------------------------------------------------------- OAuth
 
+// Seconds, bounded: the expiry must be a real date (Fintecture's tokens live an hour; a year is far beyond).
+const Lifetime = z.number().nonnegative().max(366 * 86_400);
+// Days left on the consent, bounded for the same reason (PSD2 consents last 180 days; 0 or less: lapsed).
+const RemainingDays = z.number().max(36_500);
+
 /** POST /oauth/accesstoken and /oauth/refreshtoken. `refresh_token` only for AIS grants. */
 export const TokenResponse = z.object({
   access_token: z.string().min(1),
   token_type: z.string().optional(),
-  expires_in: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+  expires_in: z.union([Lifetime, z.string().regex(/^\d+$/).transform(Number).pipe(Lifetime)]).optional(),
   refresh_token: z.string().min(1).nullish(),
   /** Not documented; taken when a server tells which connection the code was for. */
   customer_id: OptStr,
@@ -175,7 +180,7 @@ export const AccountsResponse = z
         customer_id: OptStr,
         last_authentication: OptStr,
         provider: OptStr,
-        remaining_days: z.union([z.number(), z.string().regex(/^-?\d+$/).transform(Number)]).nullish(),
+        remaining_days: z.union([RemainingDays, z.string().regex(/^-?\d+$/).transform(Number).pipe(RemainingDays)]).nullish(),
       })
       .loose()
       .nullish(),

@@ -297,8 +297,10 @@ export function createPowensAdapter(config: PowensConfig): PowensAdapter {
       state.ownsConnection = true;
       return await fromConnection(ctx, connection, state, sealed);
     } catch (error) {
-      // The flow has no session for this step yet: undo what it created here.
-      await cleanUp(ctx, state, sealed);
+      // What this step created (a user, a connection) becomes the session's, so that the
+      // core's cancel deletes it: on failure, break or abort, with a signal of its own (the
+      // caller's abort may be what interrupted this step, and would cancel a clean-up here).
+      ctx.update({ state, sealed });
       throw error;
     }
   }

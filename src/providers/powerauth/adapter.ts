@@ -43,6 +43,8 @@ export function createAdapter(settings: Settings): PowerAuthProvider {
     let afsExtras: Record<string, string> = {};
     const raw = sealed[AFS_EXTRAS];
     if (raw) afsExtras = JSON.parse(raw) as Record<string, string>;
+    // The cookies themselves are secrets (the sealed JSON they travel in is registered whole).
+    ctx.secrets.add(...Object.values(afsExtras));
     return { ctx, settings, afsExtras };
   }
 
@@ -53,6 +55,8 @@ export function createAdapter(settings: Settings): PowerAuthProvider {
     secrets: settings.encryption ? [settings.encryption.keyBase64] : [],
 
     async start(ctx, input) {
+      // ThreatMark cookies are bearer values: redacted from the first request on.
+      ctx.secrets.add(...Object.values(input.afs?.extras ?? {}));
       await ensureStatus(ctx);
       const sealed = input.afs?.extras && Object.keys(input.afs.extras).length > 0 ? { [AFS_EXTRAS]: JSON.stringify(input.afs.extras) } : undefined;
       const step = await enter(env(ctx, sealed ?? {}), initialState(input, settings));

@@ -1,0 +1,4 @@
+import { drivers } from '../../src/testing/index.js';
+import { fuzzSuite } from './suite.js';
+
+fuzzSuite(drivers.powens);
