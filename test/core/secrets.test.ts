@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Challenge, Logger } from '../../src/index.js';
+import type { Challenge } from '../../src/index.js';
+import { errorText, recordingLogger } from '../support/leaks.js';
 import { startToy } from '../support/toy.js';
 
 /**
@@ -32,24 +33,6 @@ beforeEach(() => {
 
 interface Captured {
   outputs: string[];
-}
-
-function recordingLogger(sink: string[]): Logger {
-  const record = (fields: Record<string, unknown>, message: string): void => {
-    sink.push(`${message} ${inspect(fields, { depth: 10 })}`);
-  };
-  return { debug: record, info: record, warn: record, error: record };
-}
-
-function errorText(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current && depth < 10; depth++) {
-    const e = current as Error & { cause?: unknown };
-    parts.push(String(e.message), String(e.stack), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }));
-    current = e.cause;
-  }
-  return parts.join('\n');
 }
 
 async function run(username: string, answerOtp: string, captured: Captured, password = CANARY.password): Promise<void> {

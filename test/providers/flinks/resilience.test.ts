@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isAbortedError, isNetworkError, type Challenge, type Logger } from '../../../src/index.js';
+import { isAbortedError, isNetworkError, type Challenge } from '../../../src/index.js';
 import { PASSWORD, answerRightly, bodies, expectNothingSentTwice, failure, startFlinks, type FlinksRig } from './support.js';
+import { errorText, recordingLogger } from '../../support/leaks.js';
 
 let rig: FlinksRig;
 beforeAll(async () => {
@@ -173,24 +174,6 @@ describe('checkpoints', () => {
 
 describe('secret canaries never leave the SDK', () => {
   const CANARY = { password: 'pw-CANARY-4c1d', answer: 'ans-CANARY-77e0', pick: 'pick-CANARY-0b1e', securid: '918273' };
-
-  function recordingLogger(sink: string[]): Logger {
-    const record = (fields: Record<string, unknown>, message: string): void => {
-      sink.push(`${message} ${inspect(fields, { depth: 10 })}`);
-    };
-    return { debug: record, info: record, warn: record, error: record };
-  }
-
-  function errorText(error: unknown): string {
-    const parts: string[] = [];
-    let current: unknown = error;
-    for (let depth = 0; current && depth < 10; depth++) {
-      const e = current as Error & { cause?: unknown };
-      parts.push(String(e.message), String(e.stack), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }));
-      current = e.cause;
-    }
-    return parts.join('\n');
-  }
 
   async function run(institution: string, username: string, answers: { question: string; securid: string }, outputs: string[]): Promise<void> {
     const bank = rig.bank({ logger: recordingLogger(outputs) });

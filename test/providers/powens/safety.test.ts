@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isAbortedError, isInvalidAnswerError, isNetworkError, isProviderResponseError, isValidationError, type Challenge, type Logger } from '../../../src/index.js';
+import { isAbortedError, isInvalidAnswerError, isNetworkError, isProviderResponseError, isValidationError, type Challenge } from '../../../src/index.js';
 import { POWENS_TEST_CONNECTOR, drive, failure, fields, otp, startPowens, type PowensHarness } from './helpers.js';
+import { errorText, recordingLogger } from '../../support/leaks.js';
 
 let h: PowensHarness;
 beforeAll(async () => {
@@ -228,24 +229,6 @@ describe('leaving the loop cancels the provider-side session', () => {
 
 describe('secret canaries never leave the SDK', () => {
   const CANARY = { password: 'pw-CANARY-8812', otp: 'otp-CANARY-55', clientSecret: 'cs-CANARY-0931', appToken: 'apptoken-CANARY-7410' };
-
-  function recordingLogger(sink: string[]): Logger {
-    const record = (fields: Record<string, unknown>, message: string): void => {
-      sink.push(`${message} ${inspect(fields, { depth: 10 })}`);
-    };
-    return { debug: record, info: record, warn: record, error: record };
-  }
-
-  function errorText(error: unknown): string {
-    const parts: string[] = [];
-    let current: unknown = error;
-    for (let depth = 0; current && depth < 10; depth++) {
-      const e = current as Error & { cause?: unknown };
-      parts.push(String(e.message), String(e.stack), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }));
-      current = e.cause;
-    }
-    return parts.join('\n');
-  }
 
   async function run(local: PowensHarness, scenario: string, answerCode: string, sink: string[], password = CANARY.password, user?: { id: number; token: string }): Promise<void> {
     const bank = local.bank({ logger: recordingLogger(sink), powens: { clientSecret: CANARY.clientSecret } });

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isCheckpointError, isNetworkError, isValidationError, type Challenge, type Logger } from '../../../src/index.js';
+import { isCheckpointError, isNetworkError, isValidationError, type Challenge } from '../../../src/index.js';
 import { PASSWORD, answerRight, startPowerAuth, type Harness } from './helpers.js';
+import { errorText, recordingLogger } from '../../support/leaks.js';
 
 const KEY = Buffer.alloc(32, 7).toString('base64');
 const SIGNING = 'a-checkpoint-signing-key-of-32-bytes!';
@@ -185,24 +186,6 @@ describe('powerauth: password encryption (PASSWORD_ENCRYPTION_AES)', () => {
 
 describe('powerauth: no secret leaves the SDK', () => {
   const CANARY = { password: 'pw-CANARY-81f2', otp: '73920184', key: KEY };
-
-  function recordingLogger(sink: string[]): Logger {
-    const record = (fields: Record<string, unknown>, message: string): void => {
-      sink.push(`${message} ${inspect(fields, { depth: 10 })}`);
-    };
-    return { debug: record, info: record, warn: record, error: record };
-  }
-
-  function errorText(error: unknown): string {
-    const parts: string[] = [];
-    let current: unknown = error;
-    for (let depth = 0; current && depth < 10; depth++) {
-      const e = current as Error & { cause?: unknown };
-      parts.push(String(e.message), String(e.stack), JSON.stringify(e), inspect(e, { depth: 10, showHidden: true }));
-      current = e.cause;
-    }
-    return parts.join('\n');
-  }
 
   async function run(outputs: string[], answer: (c: Challenge) => void, input: Record<string, unknown> = { operation: { name: 'authorize_payment', data: 'A1*A100CZK*Q238400856/0300', formData: { parameters: [{ type: 'AMOUNT', id: 'operation.amount', amount: 100, currency: 'CZK' }, { type: 'KEY_VALUE', id: 'operation.account', value: '238400856/0300' }] } } }): Promise<void> {
     const bank = h.bank({ logger: recordingLogger(outputs), powerauth: { passwordEncryption: { key: CANARY.key } } });

@@ -6,6 +6,7 @@
 import { inspect } from 'node:util';
 import type { Connection, Logger, Polybank } from '../../../src/index.js';
 import type { AnyProvider } from '../../../src/core/provider.js';
+import { errorText } from '../../support/leaks.js';
 
 function json(value: unknown): string {
   try {
@@ -15,16 +16,8 @@ function json(value: unknown): string {
   }
 }
 
-export function errorText(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 10; depth++) {
-    const e = current as Error & { cause?: unknown };
-    parts.push(String(e.message), String(e.stack), json(e), inspect(e, { depth: 10, showHidden: true }), String(e));
-    current = e.cause;
-  }
-  return parts.join('\n');
-}
+// One error search for every canary test (the provider and core ones too).
+export { errorText } from '../../support/leaks.js';
 
 export class Recorder {
   readonly outputs: string[] = [];
