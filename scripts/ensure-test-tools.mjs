@@ -1,0 +1,25 @@
+// Before `npm test`: the Redis tests need Debian's redis-server and the demo's terminal test
+// needs tmux. Install what is missing when we may (root with apt-get, as on CI and fresh
+// project machines); otherwise say what to install.
+import { execSync } from 'node:child_process';
+
+function has(command) {
+  try {
+    execSync(`command -v ${command}`, { stdio: 'ignore', shell: '/bin/sh' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const missing = [];
+if (!process.env.REDIS_URL && !has('redis-server')) missing.push('redis-server');
+if (!has('tmux')) missing.push('tmux');
+if (missing.length === 0) process.exit(0);
+
+if (process.getuid?.() === 0 && has('apt-get')) {
+  console.log(`polybank: installing ${missing.join(' and ')} for the tests (apt-get)…`);
+  execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${missing.join(' ')} >/dev/null`, { stdio: 'inherit', shell: '/bin/sh' });
+} else {
+  console.warn(`polybank: ${missing.join(' and ')} missing; install them (apt-get install ${missing.join(' ')}) or the tests that need them fail.`);
+}
