@@ -9,7 +9,7 @@ import type { Account } from './model/account.js';
 import type { Challenge } from './model/challenge.js';
 import type { ConnectionStatus } from './model/status.js';
 import type { AccountHolder, Transaction, TransactionQuery } from './model/transaction.js';
-import type { AnyProvider, RefOf } from './provider.js';
+import type { ActionsOf, AnyProvider, RefOf } from './provider.js';
 import type { Secrets } from './redact.js';
 import type { BankRuntime } from './runtime.js';
 
@@ -48,11 +48,14 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
   readonly #flow: Flow;
   readonly #runtime: BankRuntime;
   readonly #secrets: Secrets;
+  readonly #adapter: P;
+  #actions: Readonly<Record<string, unknown>> | undefined;
 
   /** @internal Use `bank.connect()`, `bank.connection()` or `bank.resume()`. */
   constructor(runtime: BankRuntime, adapter: P, build: (host: FlowHost) => Flow) {
     super();
     this.provider = adapter.id;
+    this.#adapter = adapter;
     this.#runtime = runtime;
     const secrets = runtime.secretsFor(adapter.id).child();
     this.#secrets = secrets;
@@ -128,6 +131,21 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
       signal?.removeEventListener('abort', onAbort);
       if (!settled) await flow.leave(signal?.aborted ? 'aborted' : 'cancelled');
     }
+  }
+
+  /**
+   * The provider's own operations beyond the common API, typed per provider (narrow with
+   * `if (conn.provider === 'powens') conn.actions.reconnectUrl(...)`).
+   */
+  get actions(): ActionsOf<P> {
+    if (!this.#actions) {
+      const names = Object.keys(this.#adapter.actions ?? {});
+      const flow = this.#flow;
+      this.#actions = Object.freeze(
+        Object.fromEntries(names.map((name) => [name, (args: unknown, options: AuthenticateOptions = {}) => flow.action(name, args, options.signal)])),
+      );
+    }
+    return this.#actions as ActionsOf<P>;
   }
 
   /** Lists the accounts of an active connection: validated, normalized, exact. */

@@ -491,6 +491,27 @@ export class Flow {
     });
   }
 
+  /**
+   * Runs a provider action (`conn.actions.<name>(args)`) on what the connection has: its
+   * reference and, when one is open, its session. Never interactive: an action does not
+   * answer challenges.
+   */
+  async action(name: string, args: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+    const actions = this.#host.adapter.actions;
+    const run = actions && Object.hasOwn(actions, name) ? actions[name] : undefined;
+    if (typeof run !== 'function') throw new UnsupportedError(`${this.#host.adapter.id} has no action ${name}()`, { provider: this.#host.adapter.id });
+    if (this.#busy) throw new ChallengeStateError('the connection is busy: authenticate() or another call is in flight');
+    if (this.#closed) throw this.#closedError();
+    this.#busy = true;
+    try {
+      return await run.call(actions, this.#context(signal, false), { ref: this.#ref, session: this.#session }, args);
+    } catch (error) {
+      throw this.#host.secrets.scrubError(typed(this.#host.adapter.id, error));
+    } finally {
+      this.#busy = false;
+    }
+  }
+
   #capability<K extends 'holders' | 'transactions' | 'remove'>(name: K): NonNullable<AnyProvider[K]> {
     const fn = this.#host.adapter[name];
     if (typeof fn !== 'function') throw new UnsupportedError(`${this.#host.adapter.id} does not support ${name}()`, { provider: this.#host.adapter.id });

@@ -147,7 +147,7 @@ export interface ProviderAdapter<
   S extends Json = Json,
   InputIn = Input,
   RefIn = Ref,
-  Actions extends ProviderActions = ProviderActions,
+  Actions extends ProviderActions = Record<never, never>,
 > {
   readonly id: Id;
   readonly schemas: ProviderSchemas<InputIn, Input, RefIn, Ref, S>;
@@ -194,8 +194,10 @@ export type RefOf<P extends AnyProvider> = P extends unknown ? SchemaOutput<P['s
 /** What the adapter's `start()` receives (the parsed input, defaults applied). */
 export type ParsedInputOf<P extends AnyProvider> = P extends unknown ? SchemaOutput<P['schemas']['input']> : never;
 
-type Rest<F> = F extends (ctx: AdapterContext, target: never, ...args: infer A) => Promise<infer R> ? { args: A; result: R } : never;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ActionArgs<F> = F extends (ctx: AdapterContext, target: any, args: infer A) => Promise<unknown> ? A : never;
+type ActionResult<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
 /** A provider's actions as the user calls them: `conn.actions.reconnectUrl({ redirectUri })`. */
-export type ActionsOf<P extends AnyProvider> = P extends { actions?: infer A }
-  ? { readonly [K in keyof NonNullable<A>]: (...args: Rest<NonNullable<A>[K]>['args']) => Promise<Rest<NonNullable<A>[K]>['result']> }
-  : Record<string, never>;
+export type ActionsOf<P extends AnyProvider> = P extends { readonly actions?: infer A }
+  ? { readonly [K in keyof NonNullable<A>]: (args: ActionArgs<NonNullable<A>[K]>, options?: { signal?: AbortSignal }) => Promise<ActionResult<NonNullable<A>[K]>> }
+  : Record<never, never>;
