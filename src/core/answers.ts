@@ -24,6 +24,16 @@ function compile(pattern: string | undefined): RegExp | undefined {
   }
 }
 
+/** An own property only: an answer for `constructor` is never read off Object.prototype. */
+function own<V>(record: Readonly<Record<string, V>>, key: string): V | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** A record keyed by provider-defined ids: no prototype, so no id can reach one. */
+function idRecord<V>(): Record<string, V> {
+  return Object.create(null) as Record<string, V>;
+}
+
 function structural<T>(schema: z.ZodType<T>, raw: unknown, id: string): T {
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw new InvalidAnswerError(id, toIssues(parsed.error));
@@ -35,9 +45,9 @@ function credentials(ch: ChallengeDataOf<'credentials'>, raw: unknown): Normaliz
   const issues: Issue[] = [];
   const known = new Set(ch.fields.map((f) => f.name));
   for (const key of Object.keys(values)) if (!known.has(key)) issues.push({ path: key, message: 'not a field of this challenge' });
-  const out: Record<string, string> = {};
+  const out = idRecord<string>();
   for (const field of ch.fields) {
-    const value = values[field.name];
+    const value = own(values, field.name);
     if (value === undefined || value === '') {
       if (field.required) issues.push({ path: field.name, message: 'required' });
       continue;
@@ -78,9 +88,9 @@ function questions(ch: ChallengeDataOf<'questions'>, raw: unknown): NormalizedAn
   const issues: Issue[] = [];
   const known = new Set(ch.prompts.map((p) => p.id));
   for (const key of Object.keys(answers)) if (!known.has(key)) issues.push({ path: key, message: 'not a prompt of this challenge' });
-  const responses: Record<string, { question?: string; answer: string; selected?: string[] }> = {};
+  const responses = idRecord<{ question?: string; answer: string; selected?: string[] }>();
   for (const prompt of ch.prompts) {
-    const given = answers[prompt.id];
+    const given = own(answers, prompt.id);
     if (given === undefined) {
       issues.push({ path: prompt.id, message: 'every prompt must be answered in the same answer' });
       continue;
@@ -174,8 +184,12 @@ export function callbackParams(callback: string | URL | URLSearchParams | Record
     } else {
       search = new URLSearchParams(text.replace(/^[?#]/, ''));
     }
-  } else return { ...callback };
-  const out: Record<string, string> = {};
+  } else {
+    const out = idRecord<string>();
+    for (const [key, value] of Object.entries(callback)) if (typeof value === 'string') out[key] = value;
+    return Object.keys(out).length ? out : undefined;
+  }
+  const out = idRecord<string>();
   for (const [key, value] of search) out[key] = value;
   return Object.keys(out).length ? out : undefined;
 }
@@ -185,9 +199,9 @@ function consent(ch: ChallengeDataOf<'consent'>, raw: unknown): NormalizedAnswer
   const issues: Issue[] = [];
   const ids = new Set(ch.options.map((o) => o.id));
   for (const key of Object.keys(answer.options)) if (!ids.has(key)) issues.push({ path: `options.${key}`, message: 'not an option of this consent' });
-  const options: Record<string, boolean> = {};
+  const options = idRecord<boolean>();
   for (const option of ch.options) {
-    const value = answer.options[option.id] ?? false;
+    const value = own(answer.options, option.id) ?? false;
     if (option.required && !value) issues.push({ path: `options.${option.id}`, message: 'required to give consent' });
     options[option.id] = value;
   }
