@@ -3,6 +3,7 @@ import { AbortedError, NetworkError, ProviderResponseError, TimeoutError, isPoly
 import { failureOf, type FailureHint, type FailureTable } from './failures.js';
 import { boundedText, ResponseTooLargeError } from './body.js';
 import { parseRetryAfter } from './headers.js';
+import { parseJson } from './json.js';
 import type { Secrets } from './redact.js';
 import { check, type SchemaOutput, type StandardSchemaV1 } from './schema.js';
 
@@ -165,9 +166,10 @@ export class HttpResponse {
     this.#parsed = true;
     if (this.text.trim() === '') return;
     try {
-      this.#body = JSON.parse(this.text);
+      this.#body = parseJson(this.text);
       this.#isJson = true;
     } catch {
+      // Not JSON (or a number this runtime cannot read exactly): the readers' typed errors say so.
       this.#body = undefined;
     }
   }

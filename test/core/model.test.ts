@@ -34,7 +34,7 @@ describe('Money', () => {
     expect(toMoney(-7764.38, 'EUR').amount).toBe('-7764.38');
     expect(toMoney(-0.001, 'EUR').amount).toBe('0.00');
     expect(toMoney(1.005, 'EUR').amount).toBe('1.01'); // decimal rounding, not the float artefact 1.00
-    expect(toMoney(1e21, 'EUR').amount).toBe('1000000000000000000000.00');
+    expect(toMoney('1e21', 'EUR').amount).toBe('1000000000000000000000.00');
     expect(toMoney(1.5e-7, 'CLF').amount).toBe('0.0000');
     expect(toMoney('1234.455', 'USD').amount).toBe('1234.46');
     expect(toMoney('  -0012.5 ', 'USD').amount).toBe('-12.50');

@@ -33,6 +33,11 @@ export class InvalidAmountError extends RangeError {
   override name = 'InvalidAmountError';
 }
 
+// Far beyond any money (10^30 of anything), near enough that no text or exponent is a memory attack.
+const MAX_INTEGER_DIGITS = 30;
+const MAX_EXPONENT = 40;
+const MAX_AMOUNT_TEXT = 80;
+
 const PLAIN_DECIMAL = /^(-?)(0|[1-9]\d*)(?:\.(\d+))?$/;
 const ZEROS = /^0*$/;
 
@@ -48,13 +53,16 @@ export function toDecimalString(value: number | string, scale: number): string {
   let text: string;
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) throw new InvalidAmountError(`amount is not a finite number: ${value}`);
+    // A double this large has already lost digits: it cannot be an exact amount (send it as a string).
+    if (Math.abs(value) > Number.MAX_SAFE_INTEGER) throw new InvalidAmountError('amount is beyond 2^53 as a JSON number and cannot be exact');
     text = String(value);
   } else {
+    if (value.length > MAX_AMOUNT_TEXT) throw new InvalidAmountError('amount text is too long');
     text = value.trim();
   }
   // Fast path, the usual case: a plain decimal with no more places than the scale ("1284.32", "-42.1", "15000").
   const plain = PLAIN_DECIMAL.exec(text);
-  if (plain && (plain[3] ?? '').length <= scale) {
+  if (plain && (plain[3] ?? '').length <= scale && (plain[2] ?? '').length <= MAX_INTEGER_DIGITS) {
     const whole = plain[2] as string;
     const fraction = (plain[3] ?? '').padEnd(scale, '0');
     const body = scale > 0 ? `${whole}.${fraction}` : whole;
@@ -68,7 +76,7 @@ export function toDecimalString(value: number | string, scale: number): string {
   let intPart = parsed[2] ?? '';
   let fracPart = parsed[3] ?? '';
   const exponent = parsed[4] ? Number(parsed[4]) : 0;
-  if (Math.abs(exponent) > 400) throw new InvalidAmountError('amount exponent out of range');
+  if (Math.abs(exponent) > MAX_EXPONENT) throw new InvalidAmountError('amount exponent out of range');
   // Shift the decimal point by the exponent on the digit string.
   if (exponent > 0) {
     const moved = fracPart.padEnd(exponent, '0');
@@ -86,6 +94,7 @@ export function toDecimalString(value: number | string, scale: number): string {
   digits = digits.replace(/^0+(?=\d)/, '');
   const whole = digits.length > scale ? digits.slice(0, digits.length - scale) : '0';
   const fraction = digits.length > scale ? digits.slice(digits.length - scale) : digits.padStart(scale, '0');
+  if (whole.length > MAX_INTEGER_DIGITS) throw new InvalidAmountError(`amount has more than ${MAX_INTEGER_DIGITS} integer digits`);
   const body = scale > 0 ? `${whole}.${fraction}` : whole;
   const isZero = /^[0.]*$/.test(body);
   return negative && !isZero ? `-${body}` : body;
