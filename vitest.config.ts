@@ -16,6 +16,7 @@ export default defineConfig({
   test: {
     // examples/testing is a user's own suite on polybank/testing: it runs with ours.
     include: ['test/**/*.test.ts', 'examples/testing/**/*.test.ts'],
+    setupFiles: ['test/support/setup.ts'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Real sockets and timers: keep files isolated but run them in parallel.

@@ -50,6 +50,7 @@ export type {
   ProviderHttpConfig,
   BeforeRequestHook,
   AfterResponseHook,
+  HookContext,
   CallScope,
 } from './core/http.js';
 export type { Secrets } from './core/redact.js';

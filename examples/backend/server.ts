@@ -4,10 +4,14 @@
  * instances share one Redis; none keeps anything in memory between requests.
  *
  *   POST   /links              { provider, input }  → 201 { id, status, challenge? }
- *   POST   /links/:id/answer   { answer }           → 200 { id, status, challenge?, ref? }
+ *   POST   /links/:id/answer   { answer }           → 200 { id, status, challenge? }
  *   POST   /links/:id/poll                          → 200 (waits a little for a decoupled approval)
- *   GET    /links/:id/accounts                      → 200 { accounts }
+ *   GET    /links/:id/accounts                      → 200 { accounts } (from the stored reference)
  *   DELETE /links/:id                               → 204 (cancels at the provider)
+ *
+ * What goes to the client is only `AuthProgress` (safe for a browser). Once a link is
+ * active, the connection reference (which may hold a refresh token) is stored server-side
+ * (here in Redis, standing for your database) and never sent out.
  *
  * Configuration by environment: PORT, REDIS_URL, CHECKPOINT_SIGNING_KEY,
  * CHECKPOINT_ENCRYPTION_KEY (base64, 32 bytes), and each provider's base URL
@@ -15,7 +19,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
-import { Polybank, isPolybankError } from 'polybank';
+import { Polybank, isPolybankError, type AuthProgress } from 'polybank';
 import { fintecture } from 'polybank/fintecture';
 import { flinks } from 'polybank/flinks';
 import { powens } from 'polybank/powens';
@@ -71,18 +75,37 @@ function send(res: ServerResponse, status: number, payload?: unknown): void {
   res.end(payload === undefined ? undefined : JSON.stringify(payload));
 }
 
+/** Your database: where a linked connection's reference lives, server-side only. */
+async function saveLink(progress: AuthProgress): Promise<AuthProgress> {
+  if (progress.status.status === 'active') {
+    const conn = await bank.load(progress.id);
+    await redis.set(`links:${progress.id}`, JSON.stringify({ provider: conn.provider, ref: conn.ref }));
+  }
+  return progress;
+}
+
+async function linked(id: string) {
+  const stored = await redis.get(`links:${id}`);
+  if (!stored) return undefined;
+  const { provider, ref } = JSON.parse(stored) as { provider: 'flinks'; ref: { loginId: string } };
+  return bank.connection(provider, ref);
+}
+
 async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://backend');
   const [, links, id, action] = url.pathname.split('/');
   if (links !== 'links') return send(res, 404, { error: 'not found' });
   if (req.method === 'POST' && !id) {
     const { provider, input } = await body(req);
-    return send(res, 201, await bank.begin(provider as never, input as never));
+    return send(res, 201, await saveLink(await bank.begin(provider as never, input as never)));
   }
   if (!id) return send(res, 404, { error: 'not found' });
-  if (req.method === 'POST' && action === 'answer') return send(res, 200, await bank.continue(id, (await body(req)).answer));
-  if (req.method === 'POST' && action === 'poll') return send(res, 200, await bank.continue(id, undefined, { pollBudgetMs: 5_000 }));
-  if (req.method === 'GET' && action === 'accounts') return send(res, 200, { accounts: await (await bank.load(id)).accounts() });
+  if (req.method === 'POST' && action === 'answer') return send(res, 200, await saveLink(await bank.continue(id, (await body(req)).answer)));
+  if (req.method === 'POST' && action === 'poll') return send(res, 200, await saveLink(await bank.continue(id, undefined, { pollBudgetMs: 5_000 })));
+  if (req.method === 'GET' && action === 'accounts') {
+    const conn = await linked(id);
+    return conn ? send(res, 200, { accounts: await conn.accounts() }) : send(res, 404, { error: 'not linked' });
+  }
   if (req.method === 'DELETE' && !action) return send(res, (await bank.abandon(id)) ? 204 : 404);
   return send(res, 404, { error: 'not found' });
 }

@@ -159,8 +159,10 @@ function redirect(ch: ChallengeDataOf<'redirect'>, raw: unknown): NormalizedAnsw
   const params = callbackParams(answer.callback);
   if (!params) throw new InvalidAnswerError(ch.id, [{ path: 'callback', message: 'not a callback URL or query string' }]);
   // The anti-forgery check is the core's: a state that does not match is never exchanged.
-  if (ch.state !== undefined && params.state !== ch.state) {
-    throw new InvalidAnswerError(ch.id, [{ path: 'callback.state', message: params.state === undefined ? 'missing state' : 'state does not match the one this challenge issued' }]);
+  const name = ch.stateParam ?? 'state';
+  const given = own(params, name);
+  if (ch.state !== undefined && given !== ch.state) {
+    throw new InvalidAnswerError(ch.id, [{ path: `callback.${name}`, message: given === undefined ? `missing ${name}` : `${name} does not match the one this challenge issued` }]);
   }
   return { type: 'redirect', params };
 }

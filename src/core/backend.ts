@@ -1,11 +1,29 @@
+/**
+ * The request/response API (`bank.begin`, `bank.continue`, `bank.load`, `bank.abandon`):
+ * one step per HTTP request, the authentication kept in a CheckpointStore between them,
+ * on whichever instance serves the next request.
+ *
+ * Rules: an answer is claimed with a compare-and-set and a lease before it is sent, so of
+ * two instances answering the same challenge exactly one sends it; a claim whose holder
+ * died (a crash between claim and save) is never re-sent — after its lease, the
+ * authentication fails cleanly, or continues where nothing was being sent (a decoupled
+ * approval); a step whose result cannot be stored is cancelled and forgotten, never left
+ * "in flight".
+ */
 import type { Checkpoint } from './checkpoint.js';
-import { flowOf, type Connection } from './connection.js';
-import { ChallengeStateError, ConflictError, ConnectionError } from './errors.js';
+import { flowOf, validateCallOptions, writeCheckpoint, type Connection } from './connection.js';
+import { ChallengeStateError, ConflictError, ConnectionError, isConflictError } from './errors.js';
+import type { CallOptions } from './flow/index.js';
 import type { ChallengeData } from './model/challenge.js';
 import type { ConnectionStatus } from './model/status.js';
-import type { CheckpointStore } from './store.js';
+import type { BankRuntime } from './runtime.js';
+import type { CheckpointStore, StoredEntry } from './store.js';
 
-/** Where a request/response authentication stands after `begin` or `continue`: plain JSON. */
+/**
+ * Where a request/response authentication stands after `begin` or `continue`: plain JSON,
+ * safe to send to a browser — it never holds a secret nor the connection reference. Once
+ * `status` is active, read the reference server-side: `(await bank.load(id)).ref`.
+ */
 export interface AuthProgress {
   /** The id to continue with (what your backend hands its client). */
   id: string;
@@ -13,12 +31,9 @@ export interface AuthProgress {
   status: ConnectionStatus;
   /** The challenge to show, while one waits for the user (a decoupled one while approval is pending). */
   challenge?: ChallengeData;
-  /** The connection reference, once active: store it to open the connection later. */
-  ref?: unknown;
 }
 
-export interface StepOptions {
-  signal?: AbortSignal;
+export interface StepOptions extends CallOptions {
   /**
    * How long this call may poll (decoupled approval, validating) before it returns the
    * pending challenge for the next call. Default 20 s: under typical HTTP timeouts.
@@ -31,12 +46,18 @@ export interface StoreTtl {
   pendingMs: number;
   /** How long an active connection stays loadable by id. Default 1 hour. */
   activeMs: number;
+  /**
+   * How long one `continue()` may hold its claim before others presume it dead. Default
+   * 2 minutes: longer than a step (the poll budget plus request timeouts).
+   */
+  leaseMs: number;
 }
 
 /** What the request/response API needs from its Polybank. */
 export interface BackendHost {
   store: CheckpointStore;
   ttl: StoreTtl;
+  runtime: BankRuntime;
   resume(checkpoint: Checkpoint): Promise<Connection>;
 }
 
@@ -52,63 +73,98 @@ function ttlFor(checkpoint: Checkpoint, ttl: StoreTtl, now: number): number {
 
 function view(id: string, connection: Connection): AuthProgress {
   const pending = connection.pendingChallenge;
+  // The handle's data without its functions.
   const data = pending ? (JSON.parse(JSON.stringify(pending)) as ChallengeData) : undefined;
-  return {
-    id,
-    provider: connection.provider,
-    status: connection.status,
-    ...(data ? { challenge: data } : {}),
-    ...(connection.status.status === 'active' && connection.ref !== undefined ? { ref: connection.ref } : {}),
-  };
+  return { id, provider: connection.provider, status: connection.status, ...(data ? { challenge: data } : {}) };
 }
 
 /** Runs one step and stores where it ended, at `expectedVersion`. */
 async function stepAndSave(host: BackendHost, id: string, connection: Connection, expectedVersion: number, options: StepOptions): Promise<AuthProgress> {
   const flow = flowOf(connection);
+  const forget = async (): Promise<void> => {
+    if (expectedVersion > 0) await host.store.delete(id, { expectedVersion }).catch(() => false);
+  };
   try {
-    await flow.step(options.signal, options.pollBudgetMs ?? DEFAULT_BUDGET_MS);
+    await flow.step(options, options.pollBudgetMs ?? DEFAULT_BUDGET_MS);
   } catch (error) {
     // Terminal: tell the provider (where it listens) and forget the authentication.
     await flow.failed(error);
-    if (expectedVersion > 0) await host.store.delete(id, { expectedVersion });
+    await forget();
     throw error;
   }
-  const checkpoint = await connection.checkpoint();
-  await host.store.save(id, { checkpoint }, { expectedVersion, ttlMs: ttlFor(checkpoint, host.ttl, Date.now()) });
+  let checkpoint: Checkpoint;
+  try {
+    checkpoint = await writeCheckpoint(host.runtime, flow, false);
+    await host.store.save(id, { checkpoint }, { expectedVersion, ttlMs: ttlFor(checkpoint, host.ttl, Date.now()) });
+  } catch (error) {
+    // Another instance took over after our lease: the authentication is theirs now.
+    if (isConflictError(error)) throw error;
+    // Unstorable: never leave it in flight. Cancel at the provider, forget it, say so.
+    await flow.cancel('failed');
+    await forget();
+    throw error;
+  }
   return view(id, connection);
 }
 
 /** Starts an authentication and stores it under `id` (new: the id must not exist). */
 export async function beginAuth(host: BackendHost, id: string, connection: Connection, options: StepOptions): Promise<AuthProgress> {
+  validateCallOptions(options);
   return stepAndSave(host, id, connection, 0, options);
+}
+
+/** The lease of a stored entry, if one is held: its end. */
+function leaseEnd(stored: StoredEntry, leaseMs: number): number | undefined {
+  const lease = stored.entry.inFlight;
+  if (!lease) return undefined;
+  const until = lease.until ? Date.parse(lease.until) : Date.parse(lease.since) + leaseMs;
+  return Number.isNaN(until) ? 0 : until;
 }
 
 /**
  * Continues the authentication stored under `id` with the user's answer (none for a
  * decoupled approval). The answer is validated before anything else; then this instance
- * claims the step with a compare-and-set, so that of two instances answering the same
- * challenge exactly one sends it and the other gets a ConflictError.
+ * claims the step (compare-and-set with a lease), so that of two instances answering the
+ * same challenge exactly one sends it and the other gets a ConflictError.
  */
 export async function continueAuth(host: BackendHost, id: string, answer: unknown, options: StepOptions): Promise<AuthProgress> {
+  validateCallOptions(options);
   const stored = await host.store.load(id);
   if (!stored) throw new ConnectionError('auth_expired', `authentication ${id} has expired or does not exist: start again`);
-  if (stored.entry.inFlight) {
-    throw new ConflictError(`authentication ${id} is being continued by another request (since ${stored.entry.inFlight.since})`);
+  const now = Date.now();
+  const until = leaseEnd(stored, host.ttl.leaseMs);
+  if (until !== undefined && until > now) {
+    throw new ConflictError(`authentication ${id} is being continued by another request (until ${new Date(until).toISOString()}); try again then`, {
+      retryable: true,
+      retryAfter: new Date(until),
+    });
   }
   const connection = await host.resume(stored.entry.checkpoint);
+  const flow = flowOf(connection);
   if (connection.status.status === 'active') return view(id, connection);
   const pending = connection.pendingChallenge;
+  if (until !== undefined && pending && pending.type !== 'decoupled') {
+    // The instance that claimed this answer died before it stored the outcome. Whether the
+    // provider received it is unknown: it is never sent again.
+    await flow.cancel('failed');
+    await host.store.delete(id, { expectedVersion: stored.version }).catch(() => false);
+    throw new ConnectionError(
+      'auth_expired',
+      `authentication ${id} was interrupted while its answer was being sent (the outcome was never stored); it is not sent twice: start the authentication again`,
+    );
+  }
   if (pending && pending.type !== 'decoupled') {
     if (answer === undefined) throw new ChallengeStateError(`challenge ${pending.id} (${pending.type}) needs an answer`);
     // Throws InvalidAnswerError before anything is claimed or sent.
-    (pending.answer as (raw: unknown) => void)(answer);
+    flow.answerPending(answer);
   } else if (answer !== undefined) {
     throw new ChallengeStateError(`authentication ${id} has nothing to answer now (${pending ? 'waiting for approval' : connection.status.status})`);
+  } else {
+    flow.shown();
   }
-  const ttlMs = ttlFor(stored.entry.checkpoint, host.ttl, Date.now());
-  const claimed = await host.store.save(id, { checkpoint: stored.entry.checkpoint, inFlight: { since: new Date().toISOString() } }, { expectedVersion: stored.version, ttlMs });
-  // The resumed loop first re-yields the pending challenge (nothing is sent by that).
-  if (pending) await flowOf(connection).step(options.signal);
+  const ttlMs = ttlFor(stored.entry.checkpoint, host.ttl, now);
+  const claim = { since: new Date(now).toISOString(), until: new Date(now + host.ttl.leaseMs).toISOString() };
+  const claimed = await host.store.save(id, { checkpoint: stored.entry.checkpoint, inFlight: claim }, { expectedVersion: stored.version, ttlMs: Math.max(ttlMs, host.ttl.leaseMs) });
   return stepAndSave(host, id, connection, claimed, options);
 }
 

@@ -1,10 +1,18 @@
 import { z } from 'zod';
-import { CheckpointError } from './errors.js';
+import { CheckpointError, ConfigurationError } from './errors.js';
 import { ChallengeData } from './model/challenge.js';
 import { ConnectionStatus, ErrorReason } from './model/status.js';
 import type { Json } from './provider.js';
 
-export const CHECKPOINT_VERSION = 1;
+/**
+ * Checkpoints, version 2: readable JSON (operators can see which challenge is pending),
+ * authenticated by default. The MAC is HMAC-SHA256 (RFC 2104) over the RFC 8785 canonical
+ * form of the body; every checkpoint has an id and an expiry that `resume` enforces, and
+ * its sealed values (AES-256-GCM) are bound to that id, so they cannot be moved to another
+ * checkpoint. Without a configured key, a key made for this process signs and seals: the
+ * checkpoint then resumes in this process only (a shared store requires a configured key).
+ */
+export const CHECKPOINT_VERSION = 2;
 
 const PollPlanSchema = z.object({
   intervalMs: z.number().nonnegative(),
@@ -18,12 +26,14 @@ const JsonValue: z.ZodType<Json> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue.optional())]),
 );
 
-/** A sealed (encrypted) blob: sensitive values that only travel encrypted. */
+/** A sealed (encrypted) blob: sensitive values that only travel encrypted, bound to their checkpoint. */
 export const SealedBlob = z.object({ alg: z.literal('A256GCM'), kid: z.string(), iv: z.string(), data: z.string() });
 export type SealedBlob = z.infer<typeof SealedBlob>;
 
 const Body = z.object({
   v: z.literal(CHECKPOINT_VERSION),
+  /** Random, unique per checkpoint: sealed values are bound to it; a used one is not resumed twice. */
+  id: z.string().min(16).max(64),
   provider: z.string().min(1),
   origin: z.enum(['connect', 'open']),
   /** Challenges issued so far, so that ids stay unique after a resume. */
@@ -42,26 +52,28 @@ const Body = z.object({
   /** Names of sensitive values left out because no encryption key is configured. */
   dropped: z.array(z.string()).optional(),
   createdAt: z.iso.datetime({ offset: true }),
+  /** After this, `resume` refuses the checkpoint. */
+  expiresAt: z.iso.datetime({ offset: true }),
 });
 
-const Mac = z.object({ alg: z.enum(['HS256', 'SHA-256']), value: z.string().min(1) });
+const Mac = z.object({ alg: z.literal('HS256'), kid: z.string().min(1), value: z.string().min(1) });
 
-/** The versioned, integrity-protected JSON a connection can be resumed from. Never holds a secret. */
+/** The versioned, authenticated JSON a connection can be resumed from. Never holds a secret. */
 export const Checkpoint = Body.extend({ mac: Mac });
 export type Checkpoint = z.infer<typeof Checkpoint>;
 export type CheckpointBody = z.infer<typeof Body>;
 
-/** Stable JSON: sorted keys, no undefined, so the MAC does not depend on key order. */
+/** RFC 8785 (JCS) for JSON data: sorted keys (UTF-16 order), no undefined, ECMAScript number and string forms. */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
+  const entries = Object.entries(value)
     .filter(([, item]) => item !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
 }
 
-function toBase64Url(bytes: ArrayBuffer): string {
+export function toBase64Url(bytes: ArrayBuffer | Uint8Array): string {
   let binary = '';
   for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
@@ -70,57 +82,94 @@ function toBase64Url(bytes: ArrayBuffer): string {
 const encoder = new TextEncoder();
 
 function keyBytes(key: string | Uint8Array): Uint8Array<ArrayBuffer> {
-  const bytes = typeof key === 'string' ? encoder.encode(key) : key;
-  return new Uint8Array(bytes);
+  return new Uint8Array(typeof key === 'string' ? encoder.encode(key) : key);
 }
 
-/** Signs checkpoints with HMAC-SHA256 when a key is configured, else with a plain SHA-256 digest. */
+/** The key id of a signing key: the first bytes of its own HMAC of a fixed label (never the key). */
+async function keyId(key: CryptoKey): Promise<string> {
+  return toBase64Url(await crypto.subtle.sign('HMAC', key, encoder.encode('polybank checkpoint key id'))).slice(0, 12);
+}
+
+interface SigningKey {
+  kid: string;
+  key: CryptoKey;
+}
+
+async function importSigningKey(raw: string | Uint8Array): Promise<SigningKey> {
+  const key = await crypto.subtle.importKey('raw', keyBytes(raw), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  return { kid: await keyId(key), key };
+}
+
+let processKey: Promise<SigningKey> | undefined;
+
+/** A key made for this process, for checkpoints that never leave it. */
+function processSigningKey(): Promise<SigningKey> {
+  processKey ??= importSigningKey(crypto.getRandomValues(new Uint8Array(32)));
+  return processKey;
+}
+
+export interface CheckpointKeys {
+  /** HMAC key (≥ 16 bytes; 32 random bytes recommended) that signs new checkpoints. */
+  signingKey?: string | Uint8Array;
+  /** Older keys still accepted when resuming (key rotation). */
+  previousSigningKeys?: ReadonlyArray<string | Uint8Array>;
+}
+
+/** Signs and verifies checkpoints; refuses an expired, modified or foreign one with CheckpointError. */
 export class CheckpointCodec {
-  readonly #key: Promise<CryptoKey> | undefined;
+  readonly #current: Promise<SigningKey>;
+  readonly #all: Promise<SigningKey[]>;
+  /** True when checkpoints are signed with a configured key (they resume on any instance that has it). */
+  readonly configured: boolean;
 
-  constructor(signingKey?: string | Uint8Array) {
-    if (signingKey !== undefined) {
-      if (keyBytes(signingKey).length < 16) throw new CheckpointError('checkpoint signingKey must be at least 16 bytes');
-      this.#key = crypto.subtle.importKey('raw', keyBytes(signingKey), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  constructor(keys: CheckpointKeys = {}) {
+    for (const key of [keys.signingKey, ...(keys.previousSigningKeys ?? [])]) {
+      if (key !== undefined && keyBytes(key).length < 16) throw new ConfigurationError('checkpoint signing keys must be at least 16 bytes (32 random bytes recommended)');
     }
-  }
-
-  get signed(): boolean {
-    return this.#key !== undefined;
-  }
-
-  async #mac(body: CheckpointBody): Promise<z.infer<typeof Mac>> {
-    const data = encoder.encode(canonicalJson(body));
-    if (this.#key) return { alg: 'HS256', value: toBase64Url(await crypto.subtle.sign('HMAC', await this.#key, data)) };
-    return { alg: 'SHA-256', value: toBase64Url(await crypto.subtle.digest('SHA-256', data)) };
+    this.configured = keys.signingKey !== undefined;
+    this.#current = keys.signingKey !== undefined ? importSigningKey(keys.signingKey) : processSigningKey();
+    this.#all = Promise.all([this.#current, ...(keys.previousSigningKeys ?? []).map(importSigningKey)]);
+    // A failure surfaces when used; never as an unhandled rejection.
+    this.#all.catch(() => undefined);
   }
 
   async seal(body: CheckpointBody): Promise<Checkpoint> {
-    return { ...body, mac: await this.#mac(body) };
+    const { kid, key } = await this.#current;
+    const value = toBase64Url(await crypto.subtle.sign('HMAC', key, encoder.encode(canonicalJson(body))));
+    return { ...body, mac: { alg: 'HS256', kid, value } };
   }
 
-  /** Checks version, shape and integrity; throws CheckpointError naming what is wrong. */
-  async open(value: unknown): Promise<CheckpointBody> {
+  /** Checks version, shape, authenticity and expiry; throws CheckpointError naming what is wrong. */
+  async open(value: unknown, now: number): Promise<CheckpointBody> {
     const input = typeof value === 'string' ? safeJson(value) : value;
-    if (typeof input !== 'object' || input === null) throw new CheckpointError('checkpoint is not a JSON object');
-    const version = (input as { v?: unknown }).v;
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new CheckpointError('checkpoint is not a JSON object');
+    const version: unknown = Reflect.get(input, 'v');
+    if (version === 1) throw new CheckpointError('checkpoint version 1 (written by an older polybank, possibly unsigned) is no longer accepted: start the authentication again');
     if (version !== CHECKPOINT_VERSION) {
       throw new CheckpointError(`unsupported checkpoint version ${JSON.stringify(version)}; this polybank reads version ${CHECKPOINT_VERSION}`);
     }
-    const parsed = Checkpoint.safeParse(input);
+    const mac = Mac.safeParse(Reflect.get(input, 'mac'));
+    if (!mac.success) throw new CheckpointError('checkpoint is not signed (no HS256 mac)');
+    const keys = await this.#all;
+    const key = keys.find((k) => k.kid === mac.data.kid);
+    if (!key) {
+      throw new CheckpointError(
+        this.configured
+          ? 'checkpoint was signed with a key this bank does not have: configure the same checkpoints.signingKey on every instance'
+          : 'checkpoint was signed by another process: configure checkpoints.signingKey (the same on every instance) to resume across processes',
+      );
+    }
+    // The MAC covers the object as received, so no added, removed or changed key goes unnoticed.
+    const raw = Object.fromEntries(Object.entries(input).filter(([k]) => k !== 'mac'));
+    const expected = toBase64Url(await crypto.subtle.sign('HMAC', key.key, encoder.encode(canonicalJson(raw))));
+    if (!timingSafeEqual(expected, mac.data.value)) throw new CheckpointError('checkpoint integrity check failed: it was modified');
+    const parsed = Body.strict().safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new CheckpointError(`malformed checkpoint${issue ? ` at ${issue.path.join('.') || '(root)'}: ${issue.message}` : ''}`);
     }
-    const { mac } = parsed.data;
-    if (this.#key && mac.alg !== 'HS256') throw new CheckpointError('checkpoint is not signed, but a signing key is configured');
-    if (!this.#key && mac.alg === 'HS256') throw new CheckpointError('checkpoint is signed, but no signing key is configured');
-    // The MAC covers the object as received, so no added, removed or changed key goes unnoticed.
-    const { mac: _ignored, ...raw } = input as Record<string, unknown>;
-    const expected = await this.#mac(raw as CheckpointBody);
-    if (!timingSafeEqual(expected.value, mac.value)) throw new CheckpointError('checkpoint integrity check failed: it was modified');
-    const { mac: _mac, ...body } = parsed.data;
-    return body;
+    if (Date.parse(parsed.data.expiresAt) <= now) throw new CheckpointError(`checkpoint expired at ${parsed.data.expiresAt}: start the authentication again`);
+    return parsed.data;
   }
 }
 

@@ -1,8 +1,8 @@
-import { EventEmitter } from 'eventemitter3';
 import type { Checkpoint } from './checkpoint.js';
-import { AbortedError } from './errors.js';
-import type { Flow} from './flow.js';
-import { type FlowHost } from './flow.js';
+import { AbortedError, ValidationError } from './errors.js';
+import { Emitter, type Listener } from './emitter.js';
+import type { Flow} from './flow/index.js';
+import { type CallOptions, type FlowHost } from './flow/index.js';
 import type { RequestEvent } from './http.js';
 import { log } from './logger.js';
 import type { Account } from './model/account.js';
@@ -20,7 +20,9 @@ const flows = new WeakMap<Connection, Flow>();
 
 /** @internal */
 export function flowOf(connection: Connection): Flow {
-  return flows.get(connection) as Flow;
+  const flow = flows.get(connection);
+  if (!flow) throw new TypeError('not a polybank Connection');
+  return flow;
 }
 
 export interface ConnectionEvents {
@@ -34,52 +36,77 @@ export interface ConnectionEvents {
   ref: [ref: unknown];
 }
 
-export interface AuthenticateOptions {
-  /** Aborting cancels the provider-side session and ends the loop with AbortedError. */
-  signal?: AbortSignal;
-}
+/** Options of `authenticate()` and of every data call: an abort signal, a per-call timeout and retry count. */
+export type AuthenticateOptions = CallOptions;
+
+/** How a Connection is made: by `bank.connect()`, `bank.connection()` or `bank.resume()`. @internal */
+export type FlowBuilder = (host: FlowHost, settings: { validateModel: boolean; checkpointMaxAgeMs: number }) => Flow;
 
 /**
  * One bank link through one provider. Drive it with `authenticate()`, read it
  * with `status` and `accounts()`, carry it across processes with `checkpoint()`.
  */
-export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitter<ConnectionEvents> {
+export class Connection<P extends AnyProvider = AnyProvider> {
   readonly provider: P['id'];
   readonly #flow: Flow;
   readonly #runtime: BankRuntime;
   readonly #secrets: Secrets;
   readonly #adapter: P;
+  // Made on the first `on()`: a held authentication nobody listens to costs no emitter.
+  #events: Emitter<ConnectionEvents> | undefined;
   #actions: Readonly<Record<string, unknown>> | undefined;
 
   /** @internal Use `bank.connect()`, `bank.connection()` or `bank.resume()`. */
-  constructor(runtime: BankRuntime, adapter: P, build: (host: FlowHost) => Flow) {
-    super();
+  constructor(runtime: BankRuntime, adapter: P, build: FlowBuilder) {
     this.provider = adapter.id;
     this.#adapter = adapter;
     this.#runtime = runtime;
     const secrets = runtime.secretsFor(adapter.id).child();
     this.#secrets = secrets;
-    this.#flow = build({
+    const host: FlowHost = {
       adapter,
       http: runtime.httpFor(adapter.id),
       secrets,
       logger: runtime.logger,
       pollTimeoutMs: runtime.pollTimeoutMs,
       clock: runtime.clock,
+      cancelTimeoutMs: runtime.cancelTimeoutMs,
       onStatus: (status) => {
         // A failed link is the user's outcome, not an operational warning: debug like the rest.
         log(runtime.logger, 'debug', { provider: adapter.id, ...status }, 'polybank: status');
-        this.#emit('status', status);
+        this.#events?.emit('status', status);
       },
-      onChallenge: (challenge) => this.#emit('challenge', challenge),
+      onChallenge: (challenge) => this.#events?.emit('challenge', challenge),
       // The event says that it changed, not what it is: refs may hold a token (read conn.ref).
-      onRef: () => this.#emit('ref', this.#secrets.redact(this.ref)),
+      onRef: () => this.#events?.emit('ref', this.#secrets.redact(this.ref)),
       onRequest: (event) => {
         runtime.onRequest(event);
-        this.#emit('request', event);
+        this.#events?.emit('request', event);
       },
-    });
-    flows.set(this as Connection, this.#flow);
+      claim: (id, ttlMs) => runtime.claim(id, ttlMs),
+    };
+    this.#flow = build(host, { validateModel: runtime.validateModel(adapter.id), checkpointMaxAgeMs: runtime.checkpointMaxAgeMs });
+    flows.set(this, this.#flow);
+  }
+
+  /** Listens to a connection event (`status`, `challenge`, `request`, `ref`). A listener that throws never breaks the flow. */
+  on<E extends keyof ConnectionEvents>(event: E, listener: Listener<ConnectionEvents[E]>): this {
+    this.#events ??= new Emitter((name, error) => log(this.#runtime.logger, 'error', { event: name, error: String((error as Error)?.message ?? error) }, 'polybank: event listener threw'));
+    this.#events.on(event, listener);
+    return this;
+  }
+
+  /** Listens once. */
+  once<E extends keyof ConnectionEvents>(event: E, listener: Listener<ConnectionEvents[E]>): this {
+    this.#events ??= new Emitter((name, error) => log(this.#runtime.logger, 'error', { event: name, error: String((error as Error)?.message ?? error) }, 'polybank: event listener threw'));
+    this.#events.once(event, listener);
+    return this;
+  }
+
+  /** Stops listening. */
+  off<E extends keyof ConnectionEvents>(event: E, listener: Listener<ConnectionEvents[E]>): this {
+    this.#events?.off(event, listener);
+    return this;
   }
 
   /** The normalized status: new, authenticating, challenge, active or error. */
@@ -98,25 +125,39 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
   }
 
   /**
+   * The provider's own operations beyond the common API, typed per provider (narrow with
+   * `if (conn.provider === 'powens') conn.actions.reconnectUrl(...)`).
+   */
+  get actions(): ActionsOf<P> {
+    if (!this.#actions) {
+      const flow = this.#flow;
+      const names = Object.keys(this.#adapter.actions ?? {});
+      this.#actions = Object.freeze(Object.fromEntries(names.map((name) => [name, (args: unknown, options: CallOptions = {}) => flow.action(name, args, options)])));
+    }
+    return this.#actions as ActionsOf<P>;
+  }
+
+  /**
    * Yields each challenge the provider asks for; answer it with `challenge.answer(...)`
    * before asking for the next. Ends when the connection is active, throws a typed
    * error when it cannot become so. Leaving the loop early cancels the provider
-   * session, unless a checkpoint was taken (or a redirect is pending): then the
-   * step is kept for `bank.resume()`.
+   * session (and waits for it, bounded), unless a checkpoint was taken (or a redirect is
+   * pending): then the step is kept for `bank.resume()`.
    */
   async *authenticate(options: AuthenticateOptions = {}): AsyncGenerator<Challenge, void, undefined> {
     const { signal } = options;
     const flow = this.#flow;
+    validateCallOptions(options);
     const onAbort = (): void => {
-      // Waiting at a yield for the user: cancel now, not at the next step.
-      if (!flow.busy) void flow.leave('aborted').catch(() => undefined);
+      // Waiting at a yield for the user: cancel now; the next step waits for it to finish.
+      if (!flow.busy) void flow.leave('aborted');
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     let settled = false;
     try {
       for (;;) {
         if (signal?.aborted) throw new AbortedError('authentication was aborted', { provider: this.provider });
-        const challenge = await flow.advance(signal);
+        const challenge = await flow.advance(options);
         if (!challenge) {
           settled = true;
           return;
@@ -133,76 +174,54 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
     }
   }
 
-  /**
-   * The provider's own operations beyond the common API, typed per provider (narrow with
-   * `if (conn.provider === 'powens') conn.actions.reconnectUrl(...)`).
-   */
-  get actions(): ActionsOf<P> {
-    if (!this.#actions) {
-      const names = Object.keys(this.#adapter.actions ?? {});
-      const flow = this.#flow;
-      this.#actions = Object.freeze(
-        Object.fromEntries(names.map((name) => [name, (args: unknown, options: AuthenticateOptions = {}) => flow.action(name, args, options.signal)])),
-      );
-    }
-    return this.#actions as ActionsOf<P>;
-  }
-
   /** Lists the accounts of an active connection: validated, normalized, exact. */
-  accounts(options: AuthenticateOptions = {}): Promise<Account[]> {
-    return this.#flow.accounts(options.signal);
+  accounts(options: CallOptions = {}): Promise<Account[]> {
+    validateCallOptions(options);
+    return this.#flow.accounts(options);
   }
 
   /**
    * The transactions of one account (signed exact amounts), fetched page by page as you
    * iterate. `from`/`to` are ISO days. Throws UnsupportedError where the provider has none.
    */
-  transactions(accountId: string, options: TransactionQuery & AuthenticateOptions = {}): AsyncGenerator<Transaction> {
-    const { signal, ...query } = options;
-    return this.#flow.transactions(accountId, query, signal);
+  transactions(accountId: string, options: TransactionQuery & CallOptions = {}): AsyncGenerator<Transaction> {
+    const { signal, timeout, retry, ...query } = options;
+    const call: CallOptions = { ...(signal ? { signal } : {}), ...(timeout !== undefined ? { timeout } : {}), ...(retry !== undefined ? { retry } : {}) };
+    validateCallOptions(call);
+    return this.#flow.transactions(accountId, query, call);
   }
 
   /** The holders of the connection's accounts, where the provider tells them. */
-  holders(options: AuthenticateOptions = {}): Promise<AccountHolder[]> {
-    return this.#flow.holders(options.signal);
+  holders(options: CallOptions = {}): Promise<AccountHolder[]> {
+    validateCallOptions(options);
+    return this.#flow.holders(options);
   }
 
   /** Asks the provider to refresh the data without the user, where it has a way to (never triggers SCA). */
-  refresh(options: AuthenticateOptions = {}): Promise<void> {
-    return this.#flow.refresh(options.signal);
+  refresh(options: CallOptions = {}): Promise<void> {
+    validateCallOptions(options);
+    return this.#flow.refresh(options);
   }
 
   /** Deletes the connection and its data at the provider; the connection cannot be used after. */
-  delete(options: AuthenticateOptions = {}): Promise<void> {
-    return this.#flow.remove(options.signal);
+  delete(options: CallOptions = {}): Promise<void> {
+    validateCallOptions(options);
+    return this.#flow.remove(options);
   }
 
   /**
-   * A small versioned JSON value from which `bank.resume()` continues this
-   * authentication in another process. Never holds a password, an answer or an OTP.
-   * Taking it marks the current step as kept: leaving the loop then suspends
-   * instead of cancelling.
+   * A small versioned, signed JSON value from which `bank.resume()` continues this
+   * authentication (in this process, or in another one sharing `checkpoints.signingKey`).
+   * Never holds a password, an answer or an OTP. Taking it marks the current step as kept:
+   * leaving the loop then suspends instead of cancelling.
    */
-  async checkpoint(): Promise<Checkpoint> {
-    const { sealedValues, ...body } = this.#flow.snapshot();
-    const names = Object.keys(sealedValues);
-    const sealed = names.length > 0 ? await this.#runtime.seal(sealedValues) : undefined;
-    if (sealed) return this.#runtime.codec.seal({ ...body, sealed });
-    return this.#runtime.codec.seal(names.length > 0 ? { ...body, dropped: names.sort() } : body);
+  checkpoint(): Promise<Checkpoint> {
+    return writeCheckpoint(this.#runtime, this.#flow, true);
   }
 
   /** Cancels the provider-side session of an unfinished authentication. */
   cancel(): Promise<void> {
     return this.#flow.cancel('cancelled');
-  }
-
-  #emit<E extends keyof ConnectionEvents>(event: E, ...args: ConnectionEvents[E]): void {
-    try {
-      (this.emit as (event: E, ...args: ConnectionEvents[E]) => boolean)(event, ...args);
-    } catch (error) {
-      // A listener's bug must not break the bank flow.
-      log(this.#runtime.logger, 'error', { event, error: String((error as Error)?.message ?? error) }, 'polybank: event listener threw');
-    }
   }
 
   toJSON(): Record<string, unknown> {
@@ -212,4 +231,28 @@ export class Connection<P extends AnyProvider = AnyProvider> extends EventEmitte
   [INSPECT](): string {
     return `Connection ${JSON.stringify(this.toJSON())}`;
   }
+}
+
+/** The signed checkpoint of a flow; `keep` marks its step as kept (leaving then suspends). @internal */
+export async function writeCheckpoint(runtime: BankRuntime, flow: Flow, keep: boolean): Promise<Checkpoint> {
+  const { body, sealed } = flow.snapshot(keep);
+  const names = Object.keys(sealed);
+  if (names.length === 0) return runtime.codec.seal(body);
+  const blob = await runtime.seal(sealed, `${body.provider} ${body.id}`);
+  return runtime.codec.seal(blob ? { ...body, sealed: blob } : { ...body, dropped: names.sort() });
+}
+
+const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/** Per-call options are checked before anything is sent. */
+export function validateCallOptions(options: CallOptions): void {
+  const issues: Array<{ path: string; message: string }> = [];
+  if (options.timeout !== undefined && (!Number.isFinite(options.timeout) || options.timeout <= 0 || options.timeout > MAX_TIMEOUT_MS)) {
+    issues.push({ path: 'timeout', message: 'must be a positive number of milliseconds (at most 2^31 - 1)' });
+  }
+  if (options.retry !== undefined && (!Number.isInteger(options.retry) || options.retry < 0 || options.retry > 10)) {
+    issues.push({ path: 'retry', message: 'must be an integer from 0 to 10' });
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) issues.push({ path: 'signal', message: 'must be an AbortSignal' });
+  if (issues.length) throw new ValidationError('call options', issues);
 }

@@ -22,7 +22,8 @@ export function parseRetryAfter(value: string | null | undefined, now = Date.now
     // Beyond 12 digits of seconds it is "a very long time": the bound, not a float overflow.
     const whole = trimmed.split('.')[0] ?? '';
     ms = whole.length > 12 ? MAX_HEADER_WAIT_MS : bounded(Number(trimmed) * 1000);
-  } else {
+  } else if (/[a-z]/i.test(trimmed)) {
+    // An HTTP date ("Wed, 21 Oct 2026 07:28:00 GMT"); a bare "-50" is no date (V8 would read the year 1950).
     const date = Date.parse(trimmed);
     ms = Number.isNaN(date) ? undefined : bounded(date - now);
   }

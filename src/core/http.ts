@@ -41,6 +41,8 @@ export interface HttpRequest {
   hint?: FailureHint;
   /** A larger body cap for this request (bulk data), in bytes. */
   maxBytes?: number;
+  /** Aborts this request on its own (a shared token refresh), besides the call's signal. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -90,7 +92,14 @@ export type BeforeRequestHook = (request: Request) => Request | void | Promise<R
  * once more (a 401 answered by refreshing the token), or nothing. The core never does this
  * for a sensitive request, and at most once per request.
  */
-export type AfterResponseHook = (response: HttpResponse, request: HttpRequest, scope: CallScope) => HttpRequest | void | Promise<HttpRequest | void>;
+export type AfterResponseHook = (response: HttpResponse, request: HttpRequest, hook: HookContext) => HttpRequest | void | Promise<HttpRequest | void>;
+
+/** What a hook may do: send a request through the core (e.g. the token refresh a 401 asks for). */
+export interface HookContext {
+  request(req: HttpRequest): Promise<HttpResponse>;
+  readonly signal: AbortSignal | undefined;
+  readonly secrets: Secrets;
+}
 
 /** The HTTP side of a provider: where it lives and its hooks on the core's HTTP layer. */
 export interface ProviderHttpConfig {
@@ -325,9 +334,13 @@ export class ProviderHttp {
       let res = await this.#send(req, scope);
       const after = this.settings.config.afterResponse;
       if (after && !req.sensitive) {
-        const again = await after(res, req, scope);
-        // Once: a hook cannot loop the core.
-        if (again) res = await this.#send(again, scope);
+        const hook: HookContext = { request: async (r) => this.#expected(r, await this.#send(r, scope)), signal: scope.signal, secrets: scope.secrets };
+        const again = await after(res, req, hook);
+        // Once: a hook cannot loop the core, and never re-sends what carries a secret.
+        if (again && !again.sensitive) {
+          req = again;
+          res = await this.#send(again, scope);
+        }
       }
       return this.#expected(req, res);
     } finally {
@@ -352,6 +365,7 @@ export class ProviderHttp {
     const limit = Math.max(0, Math.floor(scope.retry ?? retry.limit));
     const repeatable = !req.sensitive && (req.idempotent || req.method !== 'POST');
     const maxBytes = req.maxBytes ?? this.settings.maxResponseBytes;
+    if (req.signal) scope = { ...scope, signal: scope.signal ? AbortSignal.any([scope.signal, req.signal]) : req.signal };
     if (scope.signal?.aborted) throw new AbortedError(undefined, { provider, endpoint: req.endpoint });
 
     const attempt: Attempt = { n: 0 };

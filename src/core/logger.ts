@@ -11,7 +11,24 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+const ORDER: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
+
 export const silentLogger: Logger = {};
+
+/**
+ * The logger seen through a minimum level (`off` silences it). An unknown level name is
+ * `warn`: a typo in POLYBANK_LOG must not turn on debug output of every request.
+ */
+export function levelled(logger: Logger | undefined, level: string): Logger {
+  if (!logger || level === 'off') return silentLogger;
+  const min = Object.hasOwn(ORDER, level) ? ORDER[level as LogLevel] : ORDER.warn;
+  const out: Logger = {};
+  for (const name of ['debug', 'info', 'warn', 'error'] as const) {
+    const fn = logger[name];
+    if (ORDER[name] >= min && typeof fn === 'function') out[name] = (fields, message) => fn.call(logger, fields, message);
+  }
+  return out;
+}
 
 /** Calls a level if the logger has it; a throwing logger never breaks a flow. */
 export function log(logger: Logger, level: LogLevel, fields: Record<string, unknown>, message: string): void {

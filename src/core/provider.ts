@@ -156,6 +156,11 @@ export interface ProviderAdapter<
   readonly secrets: readonly string[];
   /** The provider's own operations, on `conn.actions` (typed per provider). */
   readonly actions?: Actions;
+  /**
+   * The adapter's output is typed end to end (wire schemas validated, mapping typed): the
+   * core may skip its second, model-schema pass in production. Tests check it anyway.
+   */
+  readonly typedOutput?: boolean;
 
   /** Starts a new link from the user's input. */
   start(ctx: AdapterContext, input: Input): Promise<Step<S, Ref>>;

@@ -21,6 +21,10 @@ function decodeKey(kid: string, key: string | Uint8Array): Uint8Array<ArrayBuffe
   return new Uint8Array(bytes);
 }
 
+function aad(kid: string, binding: string): Uint8Array<ArrayBuffer> {
+  return new TextEncoder().encode(`polybank sealed ${kid} ${binding}`);
+}
+
 function toBase64(bytes: Uint8Array): string {
   let binary = '';
   for (const byte of bytes) binary += String.fromCharCode(byte);
@@ -31,7 +35,19 @@ function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
-/** AES-256-GCM through WebCrypto, so it runs in every runtime. */
+let processKey: EncryptionOptions | undefined;
+
+/** A key made for this process: sealed values of checkpoints that never leave it. */
+export function processEncryption(): EncryptionOptions {
+  processKey ??= { keys: { [`process-${[...crypto.getRandomValues(new Uint8Array(6))].map((b) => b.toString(16).padStart(2, '0')).join('')}`]: crypto.getRandomValues(new Uint8Array(32)) } };
+  return processKey;
+}
+
+/**
+ * AES-256-GCM through WebCrypto, so it runs in every runtime. The additional data binds a
+ * blob to its key id and to the checkpoint it was written for: moved into another
+ * checkpoint, it does not decrypt.
+ */
 export class Sealer {
   readonly #keys = new Map<string, Promise<CryptoKey>>();
   readonly #current: string;
@@ -47,28 +63,30 @@ export class Sealer {
     if (!this.#keys.has(this.#current)) throw new ConfigurationError(`currentKeyId ${this.#current} is not among the keys`);
   }
 
-  async seal(values: Record<string, string>): Promise<SealedBlob> {
+  async seal(values: Record<string, string>, binding: string): Promise<SealedBlob> {
     const key = await (this.#keys.get(this.#current) as Promise<CryptoKey>);
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const data = new TextEncoder().encode(JSON.stringify(values));
-    const cipher = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(this.#current) }, key, data));
+    const cipher = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: aad(this.#current, binding) }, key, data));
     return { alg: 'A256GCM', kid: this.#current, iv: toBase64(iv), data: toBase64(cipher) };
   }
 
-  async unseal(blob: SealedBlob): Promise<Record<string, string>> {
+  async unseal(blob: SealedBlob, binding: string): Promise<Record<string, string>> {
     const key = this.#keys.get(blob.kid);
-    if (!key) throw new CheckpointError(`checkpoint was encrypted with key ${blob.kid}, which is not configured`);
-    try {
-      const plain = await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: fromBase64(blob.iv), additionalData: new TextEncoder().encode(blob.kid) },
-        await key,
-        fromBase64(blob.data),
+    if (!key) {
+      throw new CheckpointError(
+        blob.kid.startsWith('process-')
+          ? 'checkpoint values were encrypted by another process: configure checkpoints.encryption (the same on every instance)'
+          : `checkpoint was encrypted with key ${blob.kid}, which is not configured`,
       );
+    }
+    try {
+      const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv: fromBase64(blob.iv), additionalData: aad(blob.kid, binding) }, await key, fromBase64(blob.data));
       const parsed: unknown = JSON.parse(new TextDecoder().decode(plain));
       if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((v) => typeof v !== 'string')) throw new Error('shape');
       return parsed as Record<string, string>;
     } catch {
-      throw new CheckpointError('checkpoint sealed values could not be decrypted: wrong key or modified data');
+      throw new CheckpointError('checkpoint sealed values could not be decrypted: wrong key, modified data, or moved from another checkpoint');
     }
   }
 }

@@ -77,8 +77,8 @@ export interface Expiring<V> {
 }
 
 export interface TokenCacheOptions<K, V> {
-  /** Fetches a fresh value; `signal` aborts only when no caller waits any more. */
-  fetch(key: K, signal: AbortSignal): Promise<Expiring<V>>;
+  /** Fetches a fresh value; `signal` aborts only when no caller waits any more. A call's own `fetch` overrides it. */
+  fetch?(key: K, signal: AbortSignal): Promise<Expiring<V>>;
   /** Renew this long before expiry, so a value never dies in flight. Default 60 s. */
   skewMs?: number;
   /** Entries kept at most (oldest dropped first). Default 1,000. */
@@ -100,12 +100,18 @@ export class TokenCache<K, V> {
     this.#options = options;
   }
 
-  async get(key: K, signal?: AbortSignal, stale?: V): Promise<V> {
+  /**
+   * The cached value, or a fresh one. `fetch` (a call's own, e.g. one that sends through
+   * its `ctx` with `{ signal }` set to the flight's signal) is used when this call starts the flight.
+   */
+  async get(key: K, signal?: AbortSignal, stale?: V, fetch?: (signal: AbortSignal) => Promise<Expiring<V>>): Promise<V> {
     const now = (this.#options.now ?? Date.now)();
     const cached = this.#entries.get(key);
     if (cached && cached.value !== stale && cached.expiresAt - (this.#options.skewMs ?? 60_000) > now) return cached.value;
+    const source = fetch ?? (this.#options.fetch ? (s: AbortSignal) => (this.#options.fetch as NonNullable<TokenCacheOptions<K, V>['fetch']>)(key, s) : undefined);
+    if (!source) throw new TypeError('TokenCache.get needs a fetch (in the options or in the call)');
     const fresh = await this.#flight.run(key, signal, async (flightSignal) => {
-      const entry = await this.#options.fetch(key, flightSignal);
+      const entry = await source(flightSignal);
       this.set(key, entry);
       return entry;
     });

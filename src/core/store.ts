@@ -5,10 +5,11 @@ import { ConflictError } from './errors.js';
 export interface StoreEntry {
   checkpoint: Checkpoint;
   /**
-   * Set while one instance sends this step to the provider: any other instance that
-   * loads it gets a ConflictError instead of sending the same answer again.
+   * A lease, set while one instance sends this step to the provider: any other instance
+   * that loads it before `until` gets a ConflictError instead of sending the same answer
+   * again. Past `until`, the holder is presumed dead (a crash between claim and save).
    */
-  inFlight?: { since: string };
+  inFlight?: { since: string; until?: string };
 }
 
 export interface StoredEntry {
@@ -34,6 +35,13 @@ export interface CheckpointStore {
   save(id: string, entry: StoreEntry, options: SaveOptions): Promise<number>;
   /** Deletes (only at `expectedVersion` when given); true when something was deleted. */
   delete(id: string, options?: { expectedVersion?: number }): Promise<boolean>;
+  /**
+   * Records `key` if it is not recorded yet (for `ttlMs`); false when it already was. The
+   * core records a checkpoint's id before the first answer sent from it, so that a
+   * checkpoint is used once across every instance sharing the store. Optional: without it,
+   * a second use is detected within one process only.
+   */
+  claimOnce?(key: string, ttlMs: number): Promise<boolean>;
 }
 
 /** Throws the ConflictError every store uses for a lost compare-and-set. */
@@ -49,6 +57,7 @@ export function versionConflict(id: string, expected: number, actual: number | u
  */
 export class MemoryStore implements CheckpointStore {
   readonly #entries = new Map<string, { entry: StoreEntry; version: number; expiresAt: number }>();
+  readonly #claims = new Map<string, number>();
   readonly #now: () => number;
 
   constructor(options: { now?: () => number } = {}) {
@@ -87,11 +96,21 @@ export class MemoryStore implements CheckpointStore {
     return this.#entries.delete(id);
   }
 
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    const now = this.#now();
+    const until = this.#claims.get(key);
+    if (until !== undefined && until > now) return false;
+    this.#claims.set(key, now + Math.max(1, ttlMs));
+    this.#sweep();
+    return true;
+  }
+
   /** Drops expired entries now and then, so abandoned authentications do not pile up. */
   #sweep(): void {
-    if (this.#entries.size % 256 !== 0) return;
+    if ((this.#entries.size + this.#claims.size) % 256 !== 0) return;
     const now = this.#now();
     for (const [id, value] of this.#entries) if (value.expiresAt <= now) this.#entries.delete(id);
+    for (const [key, until] of this.#claims) if (until <= now) this.#claims.delete(key);
   }
 
   get size(): number {

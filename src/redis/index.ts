@@ -43,6 +43,8 @@ if current == false then return 0 end
 if ARGV[1] ~= '' and tonumber(current) ~= tonumber(ARGV[1]) then return 0 end
 return redis.call('DEL', KEYS[1])`;
 
+const CLAIM = `if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 1 else return 0 end`;
+
 /** A CheckpointStore on Redis: `new Polybank({ store: new RedisStore(redis), … })`. */
 export class RedisStore implements CheckpointStore {
   readonly #client: RedisLike;
@@ -78,6 +80,12 @@ export class RedisStore implements CheckpointStore {
   async delete(id: string, options: { expectedVersion?: number } = {}): Promise<boolean> {
     const deleted = await this.#client.eval(DELETE, 1, this.#key(id), options.expectedVersion ?? '');
     return Number(deleted) > 0;
+  }
+
+  /** One SET NX PX: the first caller records the key, every later one (on any instance) sees it taken. */
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    const set = await this.#client.eval(CLAIM, 1, `${this.#prefix}claim:${key}`, Math.max(1, Math.ceil(ttlMs)));
+    return Number(set) === 1;
   }
 }
 

@@ -29,7 +29,7 @@ async function firstCheckpoint(username: string, options: Parameters<typeof toy.
 describe('checkpoints', () => {
   it('resume in a fresh bank re-yields the pending challenge without re-sending anything', async () => {
     const cp = JSON.parse(JSON.stringify(await firstCheckpoint('questions-otp', { checkpoints: { signingKey: KEY } })));
-    expect(cp.v).toBe(1);
+    expect(cp.v).toBe(2);
     expect(JSON.stringify(cp).length).toBeLessThan(2000);
     const sentBefore = { ...toy.sim.counts };
 
@@ -89,22 +89,27 @@ describe('checkpoints', () => {
   it('rejects an unknown version, a tampered body and a key mismatch with CheckpointError', async () => {
     const cp = await firstCheckpoint('otp', { checkpoints: { signingKey: KEY } });
     const bank = toy.bank({ checkpoints: { signingKey: KEY } });
-    await expect(bank.resume({ ...cp, v: 2 } as unknown as Checkpoint)).rejects.toThrow(/unsupported checkpoint version 2/);
+    await expect(bank.resume({ ...cp, v: 3 } as unknown as Checkpoint)).rejects.toThrow(/unsupported checkpoint version 3/);
+    await expect(bank.resume({ ...cp, v: 1 } as unknown as Checkpoint)).rejects.toThrow(/version 1 .* no longer accepted/);
     const tampered = JSON.parse(JSON.stringify(cp));
     tampered.state.session = 's999';
     await expect(bank.resume(tampered)).rejects.toThrow(/integrity check failed/);
     const added = { ...JSON.parse(JSON.stringify(cp)), extra: 1 };
     await expect(bank.resume(added)).rejects.toSatisfy(isCheckpointError);
-    await expect(toy.bank().resume(cp)).rejects.toThrow(/no signing key is configured/);
-    await expect(toy.bank({ checkpoints: { signingKey: 'another-key-of-enough-length' } }).resume(cp)).rejects.toThrow(/integrity/);
+    await expect(toy.bank().resume(cp)).rejects.toThrow(/signed by another process: configure checkpoints.signingKey/);
+    await expect(toy.bank({ checkpoints: { signingKey: 'another-signing-key-of-enough-length!!' } }).resume(cp)).rejects.toThrow(/signed with a key this bank does not have/);
+    await expect(toy.bank({ checkpoints: { signingKey: 'another-signing-key-of-enough-length!!', previousSigningKeys: [KEY] } }).resume(cp)).resolves.toBeDefined();
+    expect(() => toy.bank({ checkpoints: { signingKey: 'too-short-key' } })).toThrow(/at least 16 bytes/);
     await expect(bank.resume('{not json')).rejects.toThrow(/not valid JSON/);
-    await expect(bank.resume({ v: 1 } as unknown as Checkpoint)).rejects.toThrow(/malformed checkpoint/);
+    await expect(bank.resume({ v: 2 } as unknown as Checkpoint)).rejects.toThrow(/not signed/);
+    const { mac: _mac, ...unsigned } = JSON.parse(JSON.stringify(cp));
+    await expect(bank.resume(unsigned)).rejects.toThrow(/not signed/);
     expect(toy.sim.count('Answer')).toBe(0);
   });
 
-  it('an unsigned checkpoint still detects modification by its digest', async () => {
+  it('without a configured key, a key made for this process signs: a modified checkpoint is refused', async () => {
     const cp = await firstCheckpoint('otp');
-    expect(cp.mac.alg).toBe('SHA-256');
+    expect(cp.mac.alg).toBe('HS256');
     const tampered = { ...cp, seq: cp.seq + 5 };
     await expect(toy.bank().resume(tampered)).rejects.toThrow(/integrity/);
   });

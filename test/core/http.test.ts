@@ -195,7 +195,7 @@ describe('logger', () => {
       debug: (fields: Record<string, unknown>, message: string) => calls.push(['debug', fields, message]),
       warn: (fields: Record<string, unknown>, message: string) => calls.push(['warn', fields, message]),
     };
-    const conn = toy.bank({ logger, toy: { apiKey: 'key-canary-logger' } }).connect('toybank', { username: 'nomfa', password: 'wrong-password-canary' });
+    const conn = toy.bank({ logger, logLevel: 'debug', toy: { apiKey: 'key-canary-logger' } }).connect('toybank', { username: 'nomfa', password: 'wrong-password-canary' });
     await expect(async () => {
       for await (const c of conn.authenticate()) void c;
     }).rejects.toMatchObject({ reason: 'invalid_credentials' });
@@ -205,6 +205,54 @@ describe('logger', () => {
     expect(JSON.stringify(calls)).not.toMatch(/canary/);
     // console works as is (it accepts the same arguments).
     expect(() => toy.bank({ logger: console }).connect('toybank', { username: 'nomfa', password: 'x1x' })).not.toThrow();
+  });
+
+  for (const [level, expected] of [
+    ['off', []],
+    ['error', []],
+    ['warn', []],
+    ['info', []],
+    ['debug', ['debug polybank: status', 'debug polybank: request', 'debug polybank: status']],
+    ['bogus', []],
+  ] as const) {
+    it(`logLevel ${level} (and POLYBANK_LOG=${level}) sends only what is at or above it`, async () => {
+      for (const via of ['option', 'env'] as const) {
+        const calls: string[] = [];
+        const logger = {
+          debug: (_f: Record<string, unknown>, m: string) => calls.push(`debug ${m}`),
+          info: (_f: Record<string, unknown>, m: string) => calls.push(`info ${m}`),
+          warn: (_f: Record<string, unknown>, m: string) => calls.push(`warn ${m}`),
+          error: (_f: Record<string, unknown>, m: string) => calls.push(`error ${m}`),
+        };
+        const previous = process.env.POLYBANK_LOG;
+        if (via === 'env') process.env.POLYBANK_LOG = level;
+        try {
+          const bank = via === 'option' ? toy.bank({ logger, logLevel: level as 'debug' }) : toy.bank({ logger });
+          const conn = bank.connect('toybank', { username: 'nomfa', password: 'wrong-password-canary' });
+          await expect(async () => {
+            for await (const c of conn.authenticate()) void c;
+          }).rejects.toMatchObject({ reason: 'invalid_credentials' });
+        } finally {
+          if (previous === undefined) delete process.env.POLYBANK_LOG;
+          else process.env.POLYBANK_LOG = previous;
+        }
+        expect(calls, via).toEqual(expected);
+      }
+    });
+  }
+
+  it('an explicit logLevel wins over POLYBANK_LOG', async () => {
+    const calls: string[] = [];
+    process.env.POLYBANK_LOG = 'off';
+    try {
+      const conn = toy.bank({ logger: { debug: (_f: Record<string, unknown>, m: string) => calls.push(m) }, logLevel: 'debug' }).connect('toybank', { username: 'nomfa', password: 'x-wrong-1' });
+      await expect(async () => {
+        for await (const c of conn.authenticate()) void c;
+      }).rejects.toBeDefined();
+    } finally {
+      delete process.env.POLYBANK_LOG;
+    }
+    expect(calls.length).toBeGreaterThan(0);
   });
 });
 

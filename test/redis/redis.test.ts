@@ -98,7 +98,7 @@ describe('RedisStore: authentication across processes', () => {
 
   it('expiry: Redis drops the entry at the challenge TTL and continue says auth_expired', async () => {
     const store = new RedisStore(redis.client, { prefix });
-    const polybank = new Polybank({ providers: [toybank({ baseUrl: toy.sim.baseUrl })], store, storeTtl: { pendingMs: 300 } });
+    const polybank = new Polybank({ providers: [toybank({ baseUrl: toy.sim.baseUrl })], store, storeTtl: { pendingMs: 300 }, checkpoints: { signingKey: 'instances-share-this-signing-key!' } });
     const { id } = await polybank.begin('toybank', { username: 'otp', password: TOY_PASSWORD });
     expect(await redis.client.pttl(`${prefix}${id}`)).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 450));

@@ -9,11 +9,13 @@ import type { AccountType } from './account.js';
 /** Exact names (compared lower-cased, as own properties only). */
 const EXACT: Readonly<Record<string, AccountType>> = {
   // ISO 20022 ExternalCashAccountType1Code
-  cacc: 'checking', cash: 'checking', tran: 'checking', curr: 'checking', trad: 'checking', char: 'checking', nrex: 'checking',
-  svgs: 'savings', onde: 'savings', lloa: 'savings',
+  cacc: 'checking', cash: 'checking', tran: 'checking', trad: 'checking', char: 'checking', nrex: 'checking', slry: 'checking',
+  comm: 'checking', cpac: 'checking', odft: 'checking', taxe: 'checking', tras: 'checking', vacc: 'checking', nfca: 'checking',
+  curr: 'checking',
+  svgs: 'savings', sacc: 'savings', ondp: 'savings', llsv: 'savings',
   card: 'card', cacd: 'card',
-  loan: 'loan', mort: 'loan',
-  moma: 'investment', secu: 'investment',
+  loan: 'loan', mort: 'loan', mgld: 'loan',
+  moma: 'investment', secu: 'investment', cish: 'investment',
   // Powens AccountTypeName
   checking: 'checking', joint: 'checking', deposit: 'savings', savings: 'savings', livret_a: 'savings', livret_b: 'savings',
   ldds: 'savings', cel: 'savings', pel: 'savings', csl: 'savings', cat: 'savings', lep: 'savings',

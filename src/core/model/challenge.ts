@@ -100,6 +100,8 @@ export const RedirectChallengeData = z.object({
   url: z.url(),
   /** The anti-forgery state the callback must carry back. */
   state: z.string().optional(),
+  /** The callback parameter that carries it back, when the provider does not call it `state` (GoCardless: `ref`). */
+  stateParam: z.string().min(1).optional(),
 });
 
 export const ConsentOption = z.object({

@@ -68,7 +68,8 @@ describe('no Fintecture secret leaves the SDK', () => {
   it('through a decoupled link, token expiry, a refresh, data calls, checkpoints and inspect', async () => {
     const outputs: string[] = [];
     const rec = recorder(outputs);
-    const bank = h.bank({ logger: rec.logger, fintecture: { privateKey: keys.privatePem, appSecret: APP_SECRET_CANARY } });
+    // Distributed checkpoints (a configured signing key) without encryption keys: secrets are left out.
+    const bank = h.bank({ logger: rec.logger, checkpoints: { signingKey: 'fintecture-secrets-signing-key!' }, fintecture: { privateKey: keys.privatePem, appSecret: APP_SECRET_CANARY } });
     const conn = bank.connect('fintecture', { provider: 'agfbfr', psuId: 'approve-1', psuIpAddress: PSU_IP });
     rec.watch(bank, conn);
     for await (const c of conn.authenticate()) outputs.push(JSON.stringify(await conn.checkpoint()), inspect(conn, { depth: 10, showHidden: true }), inspect(c));

@@ -152,9 +152,10 @@ describe('checkpoints', () => {
   });
 
   it('without encryption the token is left out; the resumed flow renews one from the user id', async () => {
-    const { checkpoint, connectionId } = await pendingOtp({});
+    const options = { checkpoints: { signingKey: SIGNING } };
+    const { checkpoint, connectionId } = await pendingOtp(options);
     expect(checkpoint.dropped).toEqual(['userToken']);
-    const resumed = await h.bank().resume(checkpoint);
+    const resumed = await h.bank(options).resume(checkpoint);
     await drive(resumed, otp());
     expect(resumed.status.status).toBe('active');
     expect(h.sim.count('RenewToken')).toBe(1);

@@ -134,8 +134,8 @@ describe('powerauth: checkpoints', () => {
     const logout = h.sim.state.bodies('afs/action/execute').at(-1) as { requestObject: { extras: Record<string, string> } };
     expect(logout.requestObject.extras).toEqual({ tm_session_sid: cookie });
 
-    // Without the encryption keys the cookie is dropped, not written in clear.
-    const plain = h.bank({ powerauth: { afs: true } }).connect('powerauth', { username: 'user1234', afs: { extras: { tm_session_sid: cookie } } });
+    // With a signing key (checkpoints for other processes) but no encryption keys, the cookie is dropped, not written in clear.
+    const plain = h.bank({ powerauth: { afs: true }, checkpoints: { signingKey: 'powerauth-tests-signing-key!!' } }).connect('powerauth', { username: 'user1234', afs: { extras: { tm_session_sid: cookie } } });
     const it2 = plain.authenticate();
     await it2.next();
     const cp = await plain.checkpoint();
