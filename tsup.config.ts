@@ -1,18 +1,10 @@
 import { defineConfig } from 'tsup';
+import { buildEntries } from './scripts/entries.mjs';
 
-// One entry per public subpath; each provider is its own entry so that a user
-// importing one provider never loads the other three.
+// One entry per public subpath, from the source tree (scripts/entries.mjs); each provider
+// is its own entry so that a user importing one provider never loads the other three.
 export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    fintecture: 'src/providers/fintecture/index.ts',
-    powens: 'src/providers/powens/index.ts',
-    flinks: 'src/providers/flinks/index.ts',
-    powerauth: 'src/providers/powerauth/index.ts',
-    testing: 'src/testing/index.ts',
-    redis: 'src/redis/index.ts',
-    cli: 'src/cli/index.ts',
-  },
+  entry: buildEntries(),
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

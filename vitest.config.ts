@@ -1,18 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { entries } from './scripts/entries.mjs';
 
-const src = (path: string): string => fileURLToPath(new URL(`./src/${path}`, import.meta.url));
+const root = fileURLToPath(new URL('.', import.meta.url));
 
 export default defineConfig({
   resolve: {
-    // Examples import 'polybank' as users do: resolve it to the sources (as tsconfig paths do
-    // for tsx and tsc), never to a dist/ that may be stale or absent.
-    alias: [
-      { find: /^polybank$/, replacement: src('index.ts') },
-      { find: /^polybank\/testing$/, replacement: src('testing/index.ts') },
-      { find: /^polybank\/redis$/, replacement: src('redis/index.ts') },
-      { find: /^polybank\/(fintecture|powens|flinks|powerauth)$/, replacement: src('providers/$1/index.ts') },
-    ],
+    // Examples import 'polybank' as users do: resolve every public entry to its sources (as
+    // tsconfig paths do for tsx and tsc), never to a dist/ that may be stale or absent.
+    alias: entries().map((entry) => ({
+      find: new RegExp(`^polybank${entry.subpath === '.' ? '' : `/${entry.subpath}`}$`),
+      replacement: `${root}${entry.source}`,
+    })),
   },
   test: {
     // examples/testing is a user's own suite on polybank/testing: it runs with ours.

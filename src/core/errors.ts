@@ -11,6 +11,8 @@ export interface PolybankErrorOptions {
   retryAfter?: Date;
   status?: number;
   endpoint?: string;
+  /** The provider's id of the request that failed (Flinks `RequestId`, `x-request-id`, …). */
+  requestId?: string;
   cause?: unknown;
 }
 
@@ -31,6 +33,8 @@ export class PolybankError extends Error {
   readonly status?: number;
   /** Provider endpoint name, e.g. `Authorize`, `POST /users/me/connections`. */
   readonly endpoint?: string;
+  /** The provider's id of the request that failed, to quote to its support. */
+  readonly requestId?: string;
 
   constructor(code: string, message: string, options: PolybankErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -40,17 +44,19 @@ export class PolybankError extends Error {
     this.retryable = options.retryable ?? false;
     if (options.provider !== undefined) this.provider = options.provider;
     if (options.providerCode !== undefined) this.providerCode = options.providerCode;
-    if (options.retryAfter !== undefined) this.retryAfter = options.retryAfter;
+    // An Invalid Date (from a hostile header somewhere) is no date: JSON and inspect must never throw.
+    if (options.retryAfter instanceof Date && !Number.isNaN(options.retryAfter.getTime())) this.retryAfter = options.retryAfter;
     if (options.status !== undefined) this.status = options.status;
     if (options.endpoint !== undefined) this.endpoint = options.endpoint;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
   }
 
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, kind: this.kind, code: this.code, message: this.message };
-    for (const key of ['provider', 'providerCode', 'retryable', 'status', 'endpoint'] as const) {
+    for (const key of ['provider', 'providerCode', 'retryable', 'status', 'endpoint', 'requestId'] as const) {
       if (this[key] !== undefined) out[key] = this[key];
     }
-    if (this.retryAfter) out.retryAfter = this.retryAfter.toISOString();
+    if (this.retryAfter && !Number.isNaN(this.retryAfter.getTime())) out.retryAfter = this.retryAfter.toISOString();
     return out;
   }
 

@@ -18,6 +18,8 @@ import { Account } from './model/account.js';
 import { AccountHolder, Transaction, type TransactionQuery } from './model/transaction.js';
 import { ChallengeData, type Challenge, type NormalizedAnswer } from './model/challenge.js';
 import { errorStatus, type ConnectionStatus, type ErrorReason } from './model/status.js';
+import { failureOf } from './failures.js';
+import { paginate } from './paginate.js';
 import { pollUntil, type Clock } from './polling.js';
 import type { AdapterContext, AnyProvider, CancelCause, Json, PollPlan, Session, SessionUpdate, Step, StillPending } from './provider.js';
 import { isSecretKey, type Secrets } from './redact.js';
@@ -572,6 +574,18 @@ export class Flow {
       log: host.logger,
       interactive,
       request: (req) => host.http.request(req, scope),
+      paginate: (first, read) => paginate(host.adapter.id, host.adapter.http.baseUrl, (req) => host.http.request(req, scope), first, read),
+      failure: (response, hint) => failureOf({ provider: host.adapter.id, retryAfter: (r) => r.retryAfter }, host.adapter.http.failures, response, hint),
+      bestEffort: async (what, run) => {
+        try {
+          await run();
+          return true;
+        } catch (error) {
+          const message = host.secrets.redactString(error instanceof Error ? error.message : String(error));
+          log(host.logger, 'warn', { provider: host.adapter.id, error: message }, `polybank: ${what} failed`);
+          return false;
+        }
+      },
       poll: (plan, attempt, onDeadline) =>
         pollUntil(host.clock, plan, signal, host.pollTimeoutMs, attempt, () =>
           onDeadline ? onDeadline() : this.#connectionError(plan.deadlineReason ?? 'provider_unavailable', 'the provider did not finish in time'),

@@ -1,8 +1,12 @@
-import ky, { isHTTPError, isNetworkError as isKyNetworkError, isTimeoutError as isKyTimeoutError } from 'ky';
-import type { z } from 'zod';
+import ky, { isHTTPError, isNetworkError as isKyNetworkError, isTimeoutError as isKyTimeoutError, type KyInstance } from 'ky';
 import { AbortedError, NetworkError, ProviderResponseError, TimeoutError, isPolybankError } from './errors.js';
+import { failureOf, type FailureHint, type FailureTable } from './failures.js';
+import { boundedText, ResponseTooLargeError } from './body.js';
+import { parseRetryAfter } from './headers.js';
 import type { Secrets } from './redact.js';
-import { issuePath } from './validate.js';
+import { check, type SchemaOutput, type StandardSchemaV1 } from './schema.js';
+
+export { parseRetryAfter } from './headers.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export type QueryValue = string | number | boolean | undefined | null;
@@ -26,6 +30,16 @@ export interface HttpRequest {
   idempotent?: boolean;
   /** Per-request timeout in ms, overriding the bank's. */
   timeout?: number;
+  /**
+   * The statuses the adapter reads itself. Any other status becomes a typed error through
+   * the provider's failure table (`http.failures`). `'any'` hands every status over.
+   * Default: any 2xx when the provider declares a failure table, else `'any'`.
+   */
+  expect?: readonly number[] | 'any';
+  /** Context for the failure table's `special` rules (e.g. what a 404 is about). */
+  hint?: FailureHint;
+  /** A larger body cap for this request (bulk data), in bytes. */
+  maxBytes?: number;
 }
 
 /**
@@ -42,6 +56,8 @@ export interface RequestEvent {
   /** The URL with secrets removed. */
   url: string;
   status?: number;
+  /** The provider's id for this request, when it sends one (`x-request-id` and the like). */
+  requestId?: string;
   /** When the attempt started (epoch ms). */
   startTime: number;
   /** How long it took (ms). */
@@ -52,31 +68,6 @@ export interface RequestEvent {
   error?: string;
   /** OpenTelemetry HTTP client semantic conventions, plus polybank's own. */
   attributes: Record<string, string | number>;
-}
-
-function requestEvent(provider: string, req: HttpRequest, url: string, started: number, startTime: number, attempt: number, outcome: { status?: number; error?: string }): RequestEvent {
-  const attributes: Record<string, string | number> = {
-    'http.request.method': req.method,
-    'url.full': url,
-    'polybank.provider': provider,
-    'polybank.endpoint': req.endpoint,
-  };
-  if (attempt > 1) attributes['http.request.resend_count'] = attempt - 1;
-  if (outcome.status !== undefined) attributes['http.response.status_code'] = outcome.status;
-  if (outcome.error !== undefined) attributes['error.type'] = outcome.error;
-  else if (outcome.status !== undefined && outcome.status >= 400) attributes['error.type'] = String(outcome.status);
-  return {
-    name: `polybank.${provider}.${req.endpoint}`,
-    provider,
-    endpoint: req.endpoint,
-    method: req.method,
-    url,
-    ...outcome,
-    startTime,
-    ms: performance.now() - started,
-    attempt,
-    attributes,
-  };
 }
 
 export interface RetryPolicy {
@@ -93,98 +84,155 @@ export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response
 /** A provider's hook on every outgoing request (e.g. HTTP signatures); may return a new Request. */
 export type BeforeRequestHook = (request: Request) => Request | void | Promise<Request | void>;
 
+/**
+ * After a response and before the adapter sees it: returns a replacement request to send
+ * once more (a 401 answered by refreshing the token), or nothing. The core never does this
+ * for a sensitive request, and at most once per request.
+ */
+export type AfterResponseHook = (response: HttpResponse, request: HttpRequest, scope: CallScope) => HttpRequest | void | Promise<HttpRequest | void>;
+
+/** The HTTP side of a provider: where it lives and its hooks on the core's HTTP layer. */
+export interface ProviderHttpConfig {
+  readonly baseUrl: string;
+  readonly headers?: Record<string, string>;
+  readonly beforeRequest?: BeforeRequestHook;
+  readonly afterResponse?: AfterResponseHook;
+  /** The provider's error codes and statuses: non-expected answers become typed errors. */
+  readonly failures?: FailureTable;
+  /** When to come back, from the provider's quota headers (`X-RateLimit-Reset`-style); Retry-After otherwise. */
+  readonly retryAfter?: (response: HttpResponse) => Date | undefined;
+  /** The provider's request id (a header, a body field); default: common request-id headers. */
+  readonly requestId?: (response: HttpResponse) => string | undefined;
+  /**
+   * Endpoints where the provider documents a redirect. Elsewhere a 3xx is a typed error.
+   * Even here it is followed only to the same origin, and never for a sensitive request.
+   */
+  readonly redirects?: readonly string[];
+}
+
 export interface HttpSettings {
   provider: string;
-  baseUrl: string;
+  config: ProviderHttpConfig;
   timeout: number;
   /** Requests in flight to this provider at once; more wait their turn (each one holds a socket). */
   maxConcurrent: number;
   retry: RetryPolicy;
   fetch: FetchLike;
-  headers?: Record<string, string>;
-  beforeRequest?: BeforeRequestHook;
+  /** Largest response body read, in bytes (a hostile provider cannot fill the memory). */
+  maxResponseBytes: number;
 }
 
-/** What a request is made for: the caller's abort signal, its secrets and its event sink. */
+/** What a request is made for: the caller's abort signal, its secrets, its event sink and per-call options. */
 export interface CallScope {
   signal?: AbortSignal;
   secrets: Secrets;
   onRequest?: (event: RequestEvent) => void;
+  /** Per-call overrides (`conn.accounts({ timeout, retry })`). */
+  timeout?: number;
+  retry?: number;
 }
 
 const RETRY_STATUSES = [408, 429, 500, 502, 503, 504];
+const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-correlation-id', 'x-amzn-requestid', 'correlation-id'];
+const MAX_REQUEST_ID = 128;
 
-/** A provider response of any status; adapters map statuses, the core validates bodies. */
+/** A provider response of any status; adapters read what they expect, the core validates bodies. */
 export class HttpResponse {
   readonly status: number;
   readonly headers: Headers;
   readonly text: string;
-  /** The JSON body, or undefined when the body is empty or not JSON. */
-  readonly body: unknown;
-  readonly isJson: boolean;
   readonly provider: string;
   readonly endpoint: string;
+  /** The URL that answered (redaction is the caller's business: this may hold a token). */
+  readonly url: string;
+  readonly #config: ProviderHttpConfig | undefined;
+  #body: unknown;
+  #parsed = false;
+  #isJson = false;
 
-  constructor(provider: string, endpoint: string, status: number, headers: Headers, text: string) {
+  constructor(provider: string, endpoint: string, status: number, headers: Headers, text: string, url = '', config?: ProviderHttpConfig) {
     this.provider = provider;
     this.endpoint = endpoint;
     this.status = status;
     this.headers = headers;
     this.text = text;
-    let body: unknown;
-    let isJson = false;
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-        isJson = true;
-      } catch {
-        body = undefined;
-      }
+    this.url = url;
+    this.#config = config;
+  }
+
+  #parse(): void {
+    if (this.#parsed) return;
+    this.#parsed = true;
+    if (this.text.trim() === '') return;
+    try {
+      this.#body = JSON.parse(this.text);
+      this.#isJson = true;
+    } catch {
+      this.#body = undefined;
     }
-    this.body = body;
-    this.isJson = isJson;
+  }
+
+  /** The JSON body, or undefined when the body is empty or not JSON (parsed once, on first use). */
+  get body(): unknown {
+    this.#parse();
+    return this.#body;
+  }
+
+  get isJson(): boolean {
+    this.#parse();
+    return this.#isJson;
   }
 
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
   }
 
-  /** Server-requested delay (Retry-After seconds or HTTP date), as an absolute time. */
+  /** When the provider asked to come back: its quota headers (hook), else Retry-After; bounded. */
   get retryAfter(): Date | undefined {
-    return parseRetryAfter(this.headers.get('retry-after'));
+    return this.#config?.retryAfter?.(this) ?? parseRetryAfter(this.headers.get('retry-after'));
+  }
+
+  /** The provider's id for this request, when it sends one. */
+  get requestId(): string | undefined {
+    let id: string | undefined;
+    try {
+      id = this.#config?.requestId?.(this);
+    } catch {
+      id = undefined;
+    }
+    if (id === undefined) {
+      for (const name of REQUEST_ID_HEADERS) {
+        const value = this.headers.get(name);
+        if (value) {
+          id = value;
+          break;
+        }
+      }
+    }
+    // An id is a short printable token; anything else is not shown.
+    if (id === undefined) return undefined;
+    const trimmed = id.trim();
+    return trimmed !== '' && trimmed.length <= MAX_REQUEST_ID && /^[\x21-\x7e]+$/.test(trimmed) ? trimmed : undefined;
   }
 
   /** Validates the body against a schema; a mismatch is a ProviderResponseError naming the field. */
-  parse<S extends z.ZodType>(schema: S): z.output<S> {
+  parse<S extends StandardSchemaV1>(schema: S): SchemaOutput<S> {
+    const extra = { status: this.status, ...(this.requestId !== undefined ? { requestId: this.requestId } : {}) };
     if (!this.isJson) {
       const type = this.headers.get('content-type') ?? 'no content type';
       const detail = this.text.trim() === '' ? 'empty body' : `body is not JSON (${type}, HTTP ${this.status})`;
-      throw new ProviderResponseError(this.provider, this.endpoint, '', detail, { status: this.status });
+      throw new ProviderResponseError(this.provider, this.endpoint, '', detail, extra);
     }
-    const result = schema.safeParse(this.body);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      throw new ProviderResponseError(
-        this.provider,
-        this.endpoint,
-        issue ? issuePath(issue.path) : '',
-        issue ? issue.message : 'invalid body',
-        { status: this.status },
-      );
+    const result = check(schema, this.body);
+    if (!result.ok) {
+      const issue = result.issues[0];
+      throw new ProviderResponseError(this.provider, this.endpoint, issue?.path ?? '', issue?.message ?? 'invalid body', extra);
     }
-    return result.data;
+    return result.value;
   }
 }
 
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): Date | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return new Date(now + Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : new Date(date);
-}
-
-function buildUrl(baseUrl: string, path: string, query: HttpRequest['query']): string {
+export function buildUrl(baseUrl: string, path: string, query: HttpRequest['query']): string {
   const absolute = /^https?:\/\//i.test(path);
   const url = absolute ? path : `${baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
   if (!query) return url;
@@ -199,13 +247,8 @@ function buildUrl(baseUrl: string, path: string, query: HttpRequest['query']): s
   return `${url}${url.includes('?') ? '&' : '?'}${search}`;
 }
 
-/**
- * The HTTP client of one provider in one Polybank: ky underneath, with the SDK's rules on
- * top — retries only for idempotent requests, never for sensitive ones; Retry-After
- * honoured up to a bound; every attempt reported with its URL redacted; every failure typed.
- */
 /** A counting semaphore: `acquire` waits (in order, abortably) until fewer than `limit` are held. */
-class Slots {
+export class Slots {
   #held = 0;
   readonly #waiting: Array<() => void> = [];
   constructor(readonly limit: number) {}
@@ -238,50 +281,97 @@ class Slots {
   }
 }
 
+function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400 && response.status !== 304);
+}
+
+/** What one attempt saw, for its event (the URL, its request id, how many times it was sent). */
+interface Attempt {
+  n: number;
+  requestId?: string;
+}
+
+/**
+ * The HTTP client of one provider in one Polybank: ky underneath (one instance, created
+ * once), with the SDK's rules on top — retries only for idempotent requests, never for
+ * sensitive ones; Retry-After honoured up to a bound; redirects never followed
+ * automatically; bodies capped; every attempt reported with its URL redacted; every
+ * failure typed.
+ */
 export class ProviderHttp {
   readonly settings: HttpSettings;
   readonly #slots: Slots;
+  readonly #ky: KyInstance;
+  readonly #origin: string;
 
   constructor(settings: HttpSettings) {
     this.settings = settings;
     this.#slots = new Slots(settings.maxConcurrent);
+    this.#origin = new URL(settings.config.baseUrl).origin;
+    this.#ky = ky.create({
+      // Our own body handling: error bodies come back as responses, read with a cap.
+      throwHttpErrors: false,
+      // A 3xx is the adapter's business, never a silent re-send of a body or a bearer token.
+      redirect: 'manual',
+      retry: 0,
+    });
   }
 
   async request(req: HttpRequest, scope: CallScope): Promise<HttpResponse> {
     await this.#slots.acquire(scope.signal);
     try {
-      return await this.#send(req, scope);
+      let res = await this.#send(req, scope);
+      const after = this.settings.config.afterResponse;
+      if (after && !req.sensitive) {
+        const again = await after(res, req, scope);
+        // Once: a hook cannot loop the core.
+        if (again) res = await this.#send(again, scope);
+      }
+      return this.#expected(req, res);
     } finally {
       this.#slots.release();
     }
   }
 
+  /** A status the adapter does not read becomes a typed error through the provider's table. */
+  #expected(req: HttpRequest, res: HttpResponse): HttpResponse {
+    const { failures } = this.settings.config;
+    const expect = req.expect ?? (failures ? undefined : 'any');
+    if (expect === 'any') return res;
+    if (expect === undefined ? res.ok : expect.includes(res.status)) return res;
+    throw failureOf({ provider: this.settings.provider, retryAfter: (r) => r.retryAfter }, failures, res, req.hint);
+  }
+
   async #send(req: HttpRequest, scope: CallScope): Promise<HttpResponse> {
-    const { provider, retry } = this.settings;
-    const url = buildUrl(this.settings.baseUrl, req.path, req.query);
+    const { provider, retry, config } = this.settings;
+    const url = buildUrl(config.baseUrl, req.path, req.query);
     const safeUrl = scope.secrets.redactUrl(url);
-    const timeout = req.timeout ?? this.settings.timeout;
+    const timeout = req.timeout ?? scope.timeout ?? this.settings.timeout;
+    const limit = Math.max(0, Math.floor(scope.retry ?? retry.limit));
     const repeatable = !req.sensitive && (req.idempotent || req.method !== 'POST');
+    const maxBytes = req.maxBytes ?? this.settings.maxResponseBytes;
     if (scope.signal?.aborted) throw new AbortedError(undefined, { provider, endpoint: req.endpoint });
 
-    let attempt = 0;
+    const attempt: Attempt = { n: 0 };
     const instrumentedFetch = async (input: Request | URL | string, init?: RequestInit): Promise<Response> => {
-      attempt++;
+      attempt.n++;
       const started = performance.now();
       const startTime = Date.now();
       let request = input instanceof Request ? input : new Request(input, init);
-      if (this.settings.beforeRequest) request = (await this.settings.beforeRequest(request)) ?? request;
+      if (config.beforeRequest) request = (await config.beforeRequest(request)) ?? request;
       try {
         const response = await this.settings.fetch(request);
-        scope.onRequest?.(requestEvent(provider, req, safeUrl, started, startTime, attempt, { status: response.status }));
+        const probe = new HttpResponse(provider, req.endpoint, response.status, response.headers, '', url, config);
+        attempt.requestId = probe.requestId;
+        scope.onRequest?.(this.#event(req, safeUrl, started, startTime, attempt, { status: response.status }));
         return response;
       } catch (error) {
-        scope.onRequest?.(requestEvent(provider, req, safeUrl, started, startTime, attempt, { error: error instanceof Error ? error.name : 'Error' }));
+        scope.onRequest?.(this.#event(req, safeUrl, started, startTime, attempt, { error: error instanceof Error ? error.name : 'Error' }));
         throw error;
       }
     };
 
-    const headers: Record<string, string> = { accept: 'application/json', ...this.settings.headers };
+    const headers: Record<string, string> = { accept: 'application/json', ...config.headers };
     for (const [key, value] of Object.entries(req.headers ?? {})) if (value !== undefined) headers[key.toLowerCase()] = value;
     let body: BodyInit | undefined;
     if (req.json !== undefined) {
@@ -292,19 +382,18 @@ export class ProviderHttp {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
 
+    let response: Response;
     try {
-      const response = await ky(url, {
+      response = await this.#ky(url, {
         method: req.method,
         headers,
         body,
         timeout,
         signal: scope.signal,
         fetch: instrumentedFetch,
-        throwHttpErrors: true,
-        // Keep error bodies as text: we parse them ourselves, so a malformed body is a typed error.
-        parseJson: (text: string) => text,
+        throwHttpErrors: (status) => repeatable && RETRY_STATUSES.includes(status),
         retry: {
-          limit: repeatable ? retry.limit : 0,
+          limit: repeatable ? limit : 0,
           methods: repeatable ? [req.method.toLowerCase() as 'get'] : [],
           statusCodes: RETRY_STATUSES,
           afterStatusCodes: [413, 429, 503],
@@ -312,25 +401,97 @@ export class ProviderHttp {
           backoffLimit: retry.backoffLimitMs,
           jitter: true,
           retryOnTimeout: true,
-          shouldRetry: ({ error }) => {
-            // A Retry-After beyond our bound: give the caller the error and its retryAfter instead of waiting.
-            if (isHTTPError(error)) {
-              const after = parseRetryAfter(error.response.headers.get('retry-after'));
-              if (after && after.getTime() - Date.now() > retry.maxRetryAfterMs) return false;
-            }
+          shouldRetry: async ({ error }) => {
+            if (isPolybankError(error)) return false;
+            if (!isHTTPError(error)) return undefined;
+            const wire = new HttpResponse(provider, req.endpoint, error.response.status, error.response.headers, '', url, config);
+            const after = wire.retryAfter;
+            if (!after) return undefined;
+            const wait = after.getTime() - Date.now();
+            // Beyond our bound: the caller gets the error and its retryAfter instead of a wait.
+            if (wait > retry.maxRetryAfterMs) return false;
+            // The provider's own quota headers: wait for them (ky then adds its backoff: never sooner).
+            if (config.retryAfter && wait > 0) await sleepFor(wait, scope.signal);
             return undefined;
           },
         },
       });
-      const text = await readText(response, timeout, provider, req.endpoint);
-      return new HttpResponse(provider, req.endpoint, response.status, response.headers, text);
     } catch (error) {
       if (isHTTPError(error)) {
-        const data = typeof error.data === 'string' ? error.data : error.data === undefined ? '' : JSON.stringify(error.data);
-        return new HttpResponse(provider, req.endpoint, error.response.status, error.response.headers, data);
+        // The last retryable status, after the retries: an answer like any other.
+        const text = typeof error.data === 'string' ? error.data : error.data === undefined ? '' : JSON.stringify(error.data);
+        return new HttpResponse(provider, req.endpoint, error.response.status, error.response.headers, text.slice(0, maxBytes), url, config);
       }
       throw this.#typed(error, req, scope, safeUrl);
     }
+    if (isRedirect(response)) return this.#redirected(req, scope, response, url, safeUrl);
+    let text: string;
+    try {
+      text = await boundedText(response, { timeout, maxBytes, provider, endpoint: req.endpoint, signal: scope.signal });
+    } catch (error) {
+      if (error instanceof ResponseTooLargeError) {
+        throw new ProviderResponseError(provider, req.endpoint, '', error.message, { status: response.status });
+      }
+      throw this.#typed(error, req, scope, safeUrl);
+    }
+    return new HttpResponse(provider, req.endpoint, response.status, response.headers, text, url, config);
+  }
+
+  /**
+   * A 3xx. Where the provider documents one, a same-origin redirect of a request that
+   * carries nothing secret is followed once, by a GET; everything else is a typed error.
+   */
+  async #redirected(req: HttpRequest, scope: CallScope, response: Response, url: string, safeUrl: string): Promise<HttpResponse> {
+    void response.body?.cancel().catch(() => undefined);
+    const { provider, config } = this.settings;
+    const location = response.headers.get('location');
+    let target: URL | undefined;
+    try {
+      target = location ? new URL(location, url) : undefined;
+    } catch {
+      target = undefined;
+    }
+    const documented = config.redirects?.includes(req.endpoint) === true;
+    const sameOrigin = target !== undefined && target.origin === this.#origin;
+    const where = target ? (sameOrigin ? 'the same origin' : `another origin (${target.origin})`) : 'an unreadable location';
+    if (!documented || !sameOrigin || req.sensitive || req.method !== 'GET' || !target) {
+      throw new ProviderResponseError(
+        provider,
+        req.endpoint,
+        '',
+        `unexpected redirect (HTTP ${response.status || 'opaque'}) to ${where} from ${safeUrl}; polybank never follows redirects it was not told about`,
+        { status: response.status },
+      );
+    }
+    return this.#send({ ...req, path: target.toString(), query: undefined, expect: 'any' }, scope);
+  }
+
+  #event(req: HttpRequest, safeUrl: string, started: number, startTime: number, attempt: Attempt, outcome: { status?: number; error?: string }): RequestEvent {
+    const { provider } = this.settings;
+    const attributes: Record<string, string | number> = {
+      'http.request.method': req.method,
+      'url.full': safeUrl,
+      'polybank.provider': provider,
+      'polybank.endpoint': req.endpoint,
+    };
+    if (attempt.n > 1) attributes['http.request.resend_count'] = attempt.n - 1;
+    if (outcome.status !== undefined) attributes['http.response.status_code'] = outcome.status;
+    if (outcome.error !== undefined) attributes['error.type'] = outcome.error;
+    else if (outcome.status !== undefined && outcome.status >= 400) attributes['error.type'] = String(outcome.status);
+    if (attempt.requestId !== undefined && outcome.status !== undefined) attributes['polybank.request_id'] = attempt.requestId;
+    return {
+      name: `polybank.${provider}.${req.endpoint}`,
+      provider,
+      endpoint: req.endpoint,
+      method: req.method,
+      url: safeUrl,
+      ...outcome,
+      ...(attempt.requestId !== undefined && outcome.status !== undefined ? { requestId: attempt.requestId } : {}),
+      startTime,
+      ms: performance.now() - started,
+      attempt: attempt.n,
+      attributes,
+    };
   }
 
   #typed(error: unknown, req: HttpRequest, scope: CallScope, safeUrl: string): Error {
@@ -349,6 +510,18 @@ export class ProviderHttp {
   }
 }
 
+function sleepFor(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 function plain(cause: unknown, scope: CallScope): Error {
   const err = new Error(scope.secrets.redactString(describeNetworkCause(cause)));
   err.name = cause instanceof Error ? cause.name : 'Error';
@@ -358,28 +531,7 @@ function plain(cause: unknown, scope: CallScope): Error {
 
 function describeNetworkCause(cause: unknown): string {
   if (!(cause instanceof Error)) return String(cause);
-  const inner = (cause as Error & { cause?: unknown }).cause;
-  const code = inner && typeof inner === 'object' && 'code' in inner ? String((inner as { code: unknown }).code) : undefined;
+  const inner: unknown = cause.cause;
+  const code = inner !== null && typeof inner === 'object' && 'code' in inner ? String(inner.code) : undefined;
   return code ? `${cause.message} (${code})` : cause.message;
-}
-
-async function readText(response: Response, timeout: number, provider: string, endpoint: string): Promise<string> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timedOut = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      void response.body?.cancel().catch(() => undefined);
-      reject(new TimeoutError(`${provider} ${endpoint} timed out while reading the response body`, { provider, endpoint }));
-    }, timeout);
-  });
-  try {
-    return await Promise.race([response.text(), timedOut]);
-  } catch (error) {
-    if (error instanceof TimeoutError) throw error;
-    throw new NetworkError(`${provider} ${endpoint} failed while reading the response body: ${describeNetworkCause(error)}`, {
-      provider,
-      endpoint,
-    });
-  } finally {
-    clearTimeout(timer);
-  }
 }

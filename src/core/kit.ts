@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ProviderResponseError } from './errors.js';
+import { failureOf } from './failures.js';
 import type { HttpResponse } from './http.js';
 import { InvalidAmountError, toMoney, type Money } from './model/money.js';
 import type { AdapterContext } from './provider.js';
@@ -30,15 +31,11 @@ export function money(
 /**
  * What an unexpected HTTP status means when the provider's own error body does not say:
  * 5xx (and HTML error pages) → provider_unavailable, 429 → rate_limited with Retry-After,
- * anything else → a ProviderResponseError naming the status.
+ * anything else → a ProviderResponseError naming the status. (Providers with a failure
+ * table get this from `ctx.failure(res)`.)
  */
-export function httpFailure(ctx: AdapterContext, res: HttpResponse, message?: string): Error {
-  const base = { status: res.status, endpoint: res.endpoint };
-  if (res.status >= 500) return ctx.fail('provider_unavailable', message ?? `${res.endpoint} answered HTTP ${res.status}`, base);
-  if (res.status === 429) {
-    return ctx.fail('rate_limited', message ?? `${res.endpoint} is rate limited`, { ...base, ...(res.retryAfter ? { retryAfter: res.retryAfter } : {}) });
-  }
-  return new ProviderResponseError(ctx.provider, res.endpoint, '', message ?? `unexpected HTTP ${res.status}`, base);
+export function httpFailure(ctx: AdapterContext, res: HttpResponse): Error {
+  return failureOf({ provider: ctx.provider, retryAfter: (r) => r.retryAfter }, undefined, res);
 }
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -70,14 +67,46 @@ export function uuid(): string {
 /**
  * A provider timestamp as an ISO string with offset. Providers send
  * `2020-04-15T22:46:03.1690585` (no zone), `2021-04-02 16:23:32`, or full ISO;
- * zone-less values are read in `assumeOffset` (default UTC). Unparseable → undefined.
+ * zone-less values are read in `zone`: an offset (`'Z'`, the default, or `'+02:00'`) or
+ * an IANA time zone (`{ timeZone: 'Europe/Paris' }`, daylight saving included).
+ * Unparseable → undefined.
  */
-export function isoTimestamp(value: string | null | undefined, assumeOffset = 'Z'): string | undefined {
-  if (!value) return undefined;
+export function isoTimestamp(value: string | null | undefined, zone: string | { timeZone: string } = 'Z'): string | undefined {
+  if (!value || value.length > 64) return undefined;
   let text = value.trim().replace(' ', 'T');
   // Trim fractional seconds beyond milliseconds, which Date.parse rejects in some runtimes.
   text = text.replace(/(\.\d{3})\d+/, '$1');
-  if (!/[zZ]|[+-]\d{2}:?\d{2}$/.test(text)) text += assumeOffset;
+  const zoned = /[zZ]|[+-]\d{2}:?\d{2}$/.test(text);
+  if (!zoned && typeof zone === 'object') return zonedIso(text, zone.timeZone);
+  if (!zoned) text += zone;
   const time = Date.parse(text);
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The offset (ms) of `timeZone` at the instant `utc`. */
+function zoneOffset(utc: number, timeZone: string): number {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    zoneFormats.set(timeZone, format);
+  }
+  const parts: Record<string, number> = {};
+  for (const part of format.formatToParts(new Date(utc))) if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  return asUtc - Math.floor(utc / 1000) * 1000;
+}
+
+/** A wall-clock time in `timeZone` as an instant: the offset is taken at that instant (twice, across a DST change). */
+function zonedIso(text: string, timeZone: string): string | undefined {
+  const wall = Date.parse(`${text}Z`);
+  if (Number.isNaN(wall)) return undefined;
+  try {
+    let utc = wall - zoneOffset(wall, timeZone);
+    utc = wall - zoneOffset(utc, timeZone);
+    return new Date(utc).toISOString();
+  } catch {
+    return undefined; // An unknown time zone: nothing can be said of the time.
+  }
 }

@@ -16,6 +16,7 @@ import { realClock, type Clock } from './polling.js';
 import { Secrets, isSecretKey } from './redact.js';
 import type { BankRuntime } from './runtime.js';
 import { Sealer, type EncryptionOptions } from './sealer.js';
+import { check } from './schema.js';
 import { parseInput } from './validate.js';
 
 export interface PolybankOptions<P extends AnyProvider> {
@@ -30,6 +31,11 @@ export interface PolybankOptions<P extends AnyProvider> {
    * thousands of concurrent polls would otherwise open thousands of connections. Default 64.
    */
   maxConcurrentRequests?: number;
+  /**
+   * The largest provider response body read, in bytes; a larger one is a ProviderResponseError
+   * (a hostile or broken provider cannot fill the memory). Default 32 MiB.
+   */
+  maxResponseBytes?: number;
   /** Automatic retries of idempotent requests; `false` or 0 turns them off. Default 2 retries. */
   retry?: Partial<RetryPolicy> | number | false;
   /** A fetch implementation (tests, proxies, other runtimes). Default `globalThis.fetch`. */
@@ -64,6 +70,7 @@ export interface ResumeOptions {
   signal?: AbortSignal;
 }
 
+const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_RETRY: RetryPolicy = { limit: 2, maxRetryAfterMs: 60_000, backoffLimitMs: 10_000 };
 
 function normalizeRetry(retry: PolybankOptions<AnyProvider>['retry']): RetryPolicy {
@@ -74,7 +81,7 @@ function normalizeRetry(retry: PolybankOptions<AnyProvider>['retry']): RetryPoli
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`${name} must be a positive number of milliseconds`);
+  if (!Number.isFinite(value) || value <= 0) throw new ConfigurationError(`${name} must be a positive number`);
   return value;
 }
 
@@ -101,6 +108,7 @@ export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<
     const maxConcurrent = positive('maxConcurrentRequests', options.maxConcurrentRequests, 64);
     const pollTimeoutMs = positive('pollTimeout', options.pollTimeout, 10 * 60_000);
     const retry = normalizeRetry(options.retry);
+    const maxResponseBytes = positive('maxResponseBytes', options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES);
     const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     const logger = options.logger ?? silentLogger;
     const http = new Map<string, ProviderHttp>();
@@ -116,16 +124,7 @@ export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<
       secrets.set(provider.id, registry);
       http.set(
         provider.id,
-        new ProviderHttp({
-          provider: provider.id,
-          baseUrl: provider.http.baseUrl,
-          timeout,
-          maxConcurrent,
-          retry,
-          fetch: fetchImpl,
-          ...(provider.http.headers ? { headers: provider.http.headers } : {}),
-          ...(provider.http.beforeRequest ? { beforeRequest: provider.http.beforeRequest } : {}),
-        }),
+        new ProviderHttp({ provider: provider.id, config: provider.http, timeout, maxConcurrent, retry, fetch: fetchImpl, maxResponseBytes }),
       );
     }
     const codec = new CheckpointCodec(options.checkpoints?.signingKey);
@@ -209,13 +208,13 @@ export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<
     if (!adapter) throw new CheckpointError(`checkpoint is for provider ${body.provider}, which is not configured`);
     let state = body.state;
     if (state !== undefined) {
-      const parsed = adapter.schemas.state.safeParse(state);
-      if (!parsed.success) throw new CheckpointError(`checkpoint state does not match what ${body.provider} expects`);
-      state = parsed.data;
+      const parsed = check(adapter.schemas.state, state);
+      if (!parsed.ok) throw new CheckpointError(`checkpoint state does not match what ${body.provider} expects`);
+      state = parsed.value;
     }
     const unsealed = body.sealed ? await this.#runtime.unseal(body.sealed) : {};
     const { ref, sealed } = joinRef(body.ref, unsealed);
-    if (ref !== undefined && !adapter.schemas.ref.safeParse(ref).success) {
+    if (ref !== undefined && !check(adapter.schemas.ref, ref).ok) {
       const hint = body.dropped?.length ? `; it was written without ${body.dropped.join(', ')}: configure checkpoints.encryption to keep them` : '';
       throw new CheckpointError(`checkpoint reference does not match what ${body.provider} expects${hint}`);
     }

@@ -1,12 +1,12 @@
-import type { z } from 'zod';
 import type { ConnectionErrorOptions } from './errors.js';
-import type { BeforeRequestHook, HttpRequest, HttpResponse } from './http.js';
+import type { HttpRequest, HttpResponse, ProviderHttpConfig } from './http.js';
 import type { Logger } from './logger.js';
 import type { Account } from './model/account.js';
 import type { ChallengeData, ChallengeDataInput, NormalizedAnswer } from './model/challenge.js';
 import type { ErrorReason } from './model/status.js';
 import type { AccountHolder, Transaction, TransactionQuery } from './model/transaction.js';
 import type { Secrets } from './redact.js';
+import type { SchemaInput, SchemaOutput, StandardSchemaV1 } from './schema.js';
 
 /** A JSON value: what provider state must be, so that it can live in a checkpoint. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
@@ -69,6 +69,19 @@ export interface AdapterContext {
   readonly interactive: boolean;
   request(req: HttpRequest): Promise<HttpResponse>;
   /**
+   * Pages of a list that links to its next page. The core resolves each link against the
+   * page that gave it, refuses a link to another origin (a bearer token never follows it),
+   * stops a cycle, and bounds the number of pages.
+   */
+  paginate<T>(first: HttpRequest, read: (response: HttpResponse) => Page<T>): AsyncGenerator<T[], void, undefined>;
+  /** The typed error for a failed answer, through the provider's failure table (for answers read with `expect: 'any'`). */
+  failure(response: HttpResponse, hint?: Readonly<Record<string, string | number | boolean>>): Error;
+  /**
+   * Runs something whose failure must not fail the call (a notification, a cleanup):
+   * a failure is logged at warn, redacted, and `false` is returned.
+   */
+  bestEffort(what: string, run: () => Promise<unknown>): Promise<boolean>;
+  /**
    * The core's poller for provider operations that answer "still processing" (e.g. a
    * 202 on a data endpoint): waits per `plan`, honours Retry-After, the deadline and the
    * abort signal. `attempt` returns `{ kind: 'still_pending' }` to wait again. At the
@@ -95,24 +108,54 @@ export interface SessionUpdate<S, R> {
 
 export type CancelCause = 'cancelled' | 'aborted' | 'failed';
 
+/** One page of a paginated list: its items and the link to the next page, if any. */
+export interface Page<T> {
+  items: T[];
+  next?: string | null | undefined;
+}
+
+/** What a provider action runs on: the connection's reference and its session, when one is open. */
+export interface ActionTarget<Ref, S> {
+  readonly ref: Ref | undefined;
+  readonly session: Session<S> | undefined;
+}
+
+/** A provider's own operation beyond the common API (Powens' reconnect webview URL, Flinks statements). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type ProviderAction<Ref = any, S = any> = (ctx: AdapterContext, target: ActionTarget<Ref, S>, args: any) => Promise<unknown>;
+export type ProviderActions = Readonly<Record<string, ProviderAction>>;
+
+/** The schemas of a provider: Standard Schemas (zod, valibot, …), so their input and output types may differ. */
+export interface ProviderSchemas<InputIn = unknown, Input = InputIn, RefIn = unknown, Ref = RefIn, S = Json> {
+  /** What `bank.connect(id, input)` accepts (strict: a wrong field is an error). */
+  readonly input: StandardSchemaV1<InputIn, Input>;
+  /** What `bank.connection(id, ref)` accepts, and what an active connection's `ref` is. */
+  readonly ref: StandardSchemaV1<RefIn, Ref>;
+  /** The adapter's state; checked again when a checkpoint is resumed. */
+  readonly state: StandardSchemaV1<unknown, S>;
+}
+
 /**
  * The one interface every provider implements. The core owns the loop, answer
  * validation, retries, redaction, polling, checkpoints and events; an adapter only
  * speaks its provider's endpoints and maps them to steps, challenges and accounts.
  */
-export interface ProviderAdapter<Id extends string = string, Input = unknown, Ref = unknown, S extends Json = Json> {
+export interface ProviderAdapter<
+  Id extends string = string,
+  Input = unknown,
+  Ref = unknown,
+  S extends Json = Json,
+  InputIn = Input,
+  RefIn = Ref,
+  Actions extends ProviderActions = ProviderActions,
+> {
   readonly id: Id;
-  readonly schemas: {
-    /** What `bank.connect(id, input)` accepts (strict: a wrong field is an error). */
-    readonly input: z.ZodType<Input>;
-    /** What `bank.connection(id, ref)` accepts, and what an active connection's `ref` is. */
-    readonly ref: z.ZodType<Ref>;
-    /** The adapter's state; checked again when a checkpoint is resumed. */
-    readonly state: z.ZodType<S>;
-  };
-  readonly http: { readonly baseUrl: string; readonly headers?: Record<string, string>; readonly beforeRequest?: BeforeRequestHook };
+  readonly schemas: ProviderSchemas<InputIn, Input, RefIn, Ref, S>;
+  readonly http: ProviderHttpConfig;
   /** Provider-level secrets (API keys, app secrets) to redact everywhere. */
   readonly secrets: readonly string[];
+  /** The provider's own operations, on `conn.actions` (typed per provider). */
+  readonly actions?: Actions;
 
   /** Starts a new link from the user's input. */
   start(ctx: AdapterContext, input: Input): Promise<Step<S, Ref>>;
@@ -139,12 +182,20 @@ export interface ProviderAdapter<Id extends string = string, Input = unknown, Re
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyProvider = ProviderAdapter<string, any, any, any>;
+export type AnyProvider = ProviderAdapter<string, any, any, any, any, any, any>;
 export type ProviderId<P extends AnyProvider> = P['id'];
 export type ProviderById<P extends AnyProvider, Id extends string> = Extract<P, { id: Id }>;
 /** What a user passes to `bank.connect()` for this provider: a wrong field is a compile error. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type InputOf<P extends AnyProvider> = P extends ProviderAdapter<any, infer I, any, any> ? I : never;
+export type InputOf<P extends AnyProvider> = P extends unknown ? SchemaInput<P['schemas']['input']> : never;
 /** What a user passes to `bank.connection()` for this provider. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type RefOf<P extends AnyProvider> = P extends ProviderAdapter<any, any, infer R, any> ? R : never;
+export type RefInputOf<P extends AnyProvider> = P extends unknown ? SchemaInput<P['schemas']['ref']> : never;
+/** What an active connection's `conn.ref` is for this provider. */
+export type RefOf<P extends AnyProvider> = P extends unknown ? SchemaOutput<P['schemas']['ref']> : never;
+/** What the adapter's `start()` receives (the parsed input, defaults applied). */
+export type ParsedInputOf<P extends AnyProvider> = P extends unknown ? SchemaOutput<P['schemas']['input']> : never;
+
+type Rest<F> = F extends (ctx: AdapterContext, target: never, ...args: infer A) => Promise<infer R> ? { args: A; result: R } : never;
+/** A provider's actions as the user calls them: `conn.actions.reconnectUrl({ redirectUri })`. */
+export type ActionsOf<P extends AnyProvider> = P extends { actions?: infer A }
+  ? { readonly [K in keyof NonNullable<A>]: (...args: Rest<NonNullable<A>[K]>['args']) => Promise<Rest<NonNullable<A>[K]>['result']> }
+  : Record<string, never>;

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { HttpResponse } from '../../src/core/http.js';
-import { money } from '../../src/core/kit.js';
-import type { AdapterContext, ChallengeSpec, ProviderAdapter, Step } from '../../src/core/provider.js';
+import { defineProvider, failureTable, money, type ChallengeSpec, type ProviderAdapter, type Step } from 'polybank/provider';
 
 /** A test-only provider over the Toybank simulator, written the way real adapters are. */
 const Input = z.strictObject({ username: z.string().min(1), password: z.string().min(1) });
@@ -31,23 +29,21 @@ const AccountsResponse = z.object({
 });
 
 // The provider's codes → normalized reasons: the only mapping table of this adapter.
-const REASONS = {
-  bad_credentials: 'invalid_credentials',
-  locked: 'account_locked',
-  wrong_answer: 'auth_rejected',
-  wrong_otp: 'auth_rejected',
-  invalid_code: 'auth_rejected',
-  consent_refused: 'auth_rejected',
-  no_session: 'auth_expired',
-} as const;
-
-function failure(ctx: AdapterContext, res: HttpResponse): Error {
-  if (res.status >= 500) return ctx.fail('provider_unavailable', `HTTP ${res.status}`, { status: res.status, endpoint: res.endpoint });
-  if (res.status === 429) return ctx.fail('rate_limited', 'rate limited', { status: 429, ...(res.retryAfter ? { retryAfter: res.retryAfter } : {}) });
-  const body = res.parse(ErrorBody);
-  const reason = (REASONS as Record<string, (typeof REASONS)[keyof typeof REASONS]>)[body.code] ?? 'unknown';
-  return ctx.fail(reason, body.message ?? body.code, { providerCode: body.code, status: res.status, endpoint: res.endpoint, ...(body.message ? { userMessage: body.message } : {}) });
-}
+const failures = failureTable({
+  read: (res) => {
+    const body = ErrorBody.safeParse(res.body);
+    return body.success ? { code: body.data.code, ...(body.data.message ? { message: body.data.message, userMessage: body.data.message } : {}) } : undefined;
+  },
+  codes: {
+    bad_credentials: 'invalid_credentials',
+    locked: 'account_locked',
+    wrong_answer: 'auth_rejected',
+    wrong_otp: 'auth_rejected',
+    invalid_code: 'auth_rejected',
+    consent_refused: 'auth_rejected',
+    no_session: 'auth_expired',
+  },
+});
 
 function toStep(session: string, next: z.infer<typeof NextSchema>): ToyStep {
   const state: State = { session };
@@ -78,23 +74,26 @@ function toStep(session: string, next: z.infer<typeof NextSchema>): ToyStep {
   return { kind: 'challenge', state, challenge };
 }
 
-export interface ToyOptions {
-  baseUrl: string;
-  apiKey?: string;
+const ToyOptions = z.strictObject({
+  baseUrl: z.url(),
+  apiKey: z.string().min(1).optional(),
   /** Poll deadline override for tests (ms from now). */
-  decoupledWindowMs?: number;
-}
+  decoupledWindowMs: z.number().int().positive().optional(),
+});
+export type ToyOptions = z.input<typeof ToyOptions>;
 
-export function toybank(options: ToyOptions): ProviderAdapter<'toybank', z.infer<typeof Input>, Ref, State> {
-  return {
-    id: 'toybank',
+export type ToyAdapter = ProviderAdapter<'toybank', z.infer<typeof Input>, Ref, State>;
+
+export const toybank = defineProvider({
+  id: 'toybank',
+  options: ToyOptions,
+  secrets: (options) => [options.apiKey],
+  create: (options): Omit<ToyAdapter, 'id' | 'secrets'> => ({
     schemas: { input: Input, ref: Ref, state: State },
-    http: { baseUrl: options.baseUrl, headers: options.apiKey ? { 'x-api-key': options.apiKey } : {} },
-    secrets: options.apiKey ? [options.apiKey] : [],
+    http: { baseUrl: options.baseUrl, headers: options.apiKey ? { 'x-api-key': options.apiKey } : {}, failures },
 
     async start(ctx, input) {
-      const res = await ctx.request({ endpoint: 'CreateSession', method: 'POST', path: 'sessions', json: input, sensitive: true });
-      if (res.status !== 201) throw failure(ctx, res);
+      const res = await ctx.request({ endpoint: 'CreateSession', method: 'POST', path: 'sessions', json: input, sensitive: true, expect: [201] });
       const body = res.parse(SessionResponse);
       const step = toStep(body.session, body.next);
       if (step.kind === 'challenge' && step.poll && options.decoupledWindowMs !== undefined) {
@@ -126,14 +125,12 @@ export function toybank(options: ToyOptions): ProviderAdapter<'toybank', z.infer
           throw ctx.fail('unknown', `toybank cannot answer ${answer.type}`);
       }
       const res = await ctx.request({ endpoint: 'Answer', method: 'POST', path: `sessions/${session.state.session}/answer`, json: payload, sensitive: true });
-      if (!res.ok) throw failure(ctx, res);
       const body = res.parse(SessionResponse);
       return toStep(body.session, body.next);
     },
 
     async poll(ctx, session) {
       const res = await ctx.request({ endpoint: 'PollSession', method: 'GET', path: `sessions/${session.state.session}` });
-      if (!res.ok) throw failure(ctx, res);
       const body = res.parse(PollResponse);
       if (body.status === 'pending') return { kind: 'still_pending', ...(res.retryAfter ? { retryAfter: res.retryAfter } : {}) };
       if (body.status === 'refused') throw ctx.fail('auth_rejected', 'the user refused in the Toybank app');
@@ -142,7 +139,6 @@ export function toybank(options: ToyOptions): ProviderAdapter<'toybank', z.infer
 
     async resend(ctx, session) {
       const res = await ctx.request({ endpoint: 'ResendOtp', method: 'POST', path: `sessions/${session.state.session}/otp`, sensitive: true });
-      if (!res.ok) throw failure(ctx, res);
       const body = res.parse(SessionResponse);
       return toStep(body.session, body.next);
     },
@@ -150,7 +146,6 @@ export function toybank(options: ToyOptions): ProviderAdapter<'toybank', z.infer
     async accounts(ctx, session) {
       const id = session.state.connectionId;
       const res = await ctx.request({ endpoint: 'ListAccounts', method: 'GET', path: `connections/${id}/accounts` });
-      if (!res.ok) throw failure(ctx, res);
       const body = res.parse(AccountsResponse);
       // What a data call learned reaches the connection: sync time, and the (unchanged) ref.
       ctx.update({ info: { lastSyncedAt: new Date(ctx.now()).toISOString() }, ref: { connectionId: String(id) } });
@@ -172,7 +167,7 @@ export function toybank(options: ToyOptions): ProviderAdapter<'toybank', z.infer
 
     async cancel(ctx, session) {
       if (!session.state.session) return;
-      await ctx.request({ endpoint: 'CancelSession', method: 'DELETE', path: `sessions/${session.state.session}` });
+      await ctx.request({ endpoint: 'CancelSession', method: 'DELETE', path: `sessions/${session.state.session}`, expect: 'any' });
     },
-  };
-}
+  }),
+});

@@ -147,3 +147,18 @@ export function addMoney(...amounts: Money[]): Money {
   if (amounts.some((m) => m.currency !== currency)) throw new InvalidAmountError('cannot add amounts in different currencies');
   return { amount: addDecimals(...amounts.map((m) => m.amount)), currency };
 }
+
+/** `-a`, exactly, on a canonical decimal string ("0" stays "0"). */
+export function negateDecimal(value: string): string {
+  if (/^-?0(\.0+)?$/.test(value)) return value.replace(/^-/, '');
+  return value.startsWith('-') ? value.slice(1) : `-${value}`;
+}
+
+/**
+ * The sign rule of every balance: from the holder's side. What the holder owes (a card's
+ * spending, a loan's outstanding principal) is negative. Providers that report the debt
+ * as a positive number hand it here.
+ */
+export function owedBalance(money: Money): Money {
+  return { amount: negateDecimal(money.amount), currency: money.currency };
+}
