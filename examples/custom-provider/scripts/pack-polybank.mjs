@@ -15,4 +15,8 @@ execFileSync('npm', ['pack', '--silent', '--pack-destination', vendor], { cwd: r
 const tarball = readdirSync(vendor).find((name) => name.endsWith('.tgz'));
 if (!tarball) throw new Error('npm pack produced no tarball');
 renameSync(join(vendor, tarball), join(vendor, 'polybank.tgz'));
-console.log(`packed ${tarball} into vendor/polybank.tgz`);
+// A tarball at the same path is "up to date" for npm: drop the installed copy and the lock so
+// that the next `npm install` takes this one.
+rmSync(join(here, 'node_modules', 'polybank'), { recursive: true, force: true });
+rmSync(join(here, 'package-lock.json'), { force: true });
+console.log(`packed ${tarball} into vendor/polybank.tgz; now run npm install`);
