@@ -27,7 +27,10 @@ function find(ctx: Ctx): SimAccount | Response {
   const id = ctx.params.id ?? '';
   if (!/^[0-9a-f-]{36}$/i.test(id)) return error(400, 'Invalid Account ID', `${id} is not a valid UUID.`);
   const account = ctx.state.accounts.get(id);
-  return account ?? error(404, `Account: ${id} not found`, `Account: ${id} not found`);
+  if (!account) return error(404, `Account: ${id} not found`, `Account: ${id} not found`);
+  // Reading the requisition applies an expiry that is due (to the account's status too).
+  ctx.state.requisition(account.requisitionId);
+  return account;
 }
 
 /** The checks every data call goes through, in GoCardless's order; undefined lets it through. */
