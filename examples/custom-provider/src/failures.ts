@@ -135,9 +135,15 @@ export const failures = failureTable({
   },
 });
 
+/** A quota header, in either spelling: documented as `HTTP_X_RATELIMIT_…`, sent as `X-RateLimit-…` (RESEARCH.md §6). */
 function header(res: HttpResponse, name: string): string | null {
-  // Documented as `HTTP_X_RATELIMIT_…`, sent as `X-RateLimit-…` (RESEARCH.md §6): read both.
   return res.headers.get(`x-ratelimit-${name}`) ?? res.headers.get(`http_x_ratelimit_${name.replaceAll('-', '_')}`);
+}
+
+/** GoCardless's resets are whole seconds; anything else says nothing (not a date: "-50" would parse as one). */
+function resetSeconds(res: HttpResponse, name: string): Date | undefined {
+  const value = header(res, name);
+  return value !== null && /^\s*\d{1,100}\s*$/.test(value) ? parseResetHeader(value) : undefined;
 }
 
 /**
@@ -148,8 +154,8 @@ function header(res: HttpResponse, name: string): string | null {
 export function retryAfter(res: HttpResponse): Date | undefined {
   const asked = parseRetryAfter(res.headers.get('retry-after'));
   if (asked || res.status !== 429) return asked;
-  if (parseCountHeader(header(res, 'account-success-remaining')) === 0) return parseResetHeader(header(res, 'account-success-reset'));
-  return parseResetHeader(header(res, 'reset'));
+  if (parseCountHeader(header(res, 'account-success-remaining')) === 0) return resetSeconds(res, 'account-success-reset');
+  return resetSeconds(res, 'reset');
 }
 
 /** A 401 that says the access token is bad (not an expired access to the account). */
