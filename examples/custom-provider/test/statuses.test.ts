@@ -160,6 +160,9 @@ describe('callback errors', () => {
       const error = await iterator.next().catch((e: unknown) => e);
       expect(isInvalidAnswerError(error) && error.issues[0]?.path).toBe('callback.ref');
       expect(h.sim.count('Requisition')).toBe(0);
+      // Thrown by the adapter (polybank's own check reads `state`, GoCardless sends `ref`), it
+      // ends the authentication, and the requisition is cleaned up: see README, "Limits".
+      expect(h.sim.state.latestRequisition?.deleted).toBe(true);
     }
   });
 });
