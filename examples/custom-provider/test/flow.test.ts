@@ -118,6 +118,22 @@ describe('linking a bank through GoCardless', () => {
     await expect(conn.holders()).rejects.toThrow(/details/);
   });
 
+  it('shares one token request between concurrent links; a caller that gives up does not fail the others', async () => {
+    const bank = h.newBank();
+    await Promise.all([link(h, 'approve', {}, bank), link(h, 'approve', {}, bank), link(h, 'approve', {}, bank)]);
+    expect(h.sim.count('TokenNew')).toBe(1);
+
+    const other = h.newBank();
+    h.sim.inject({ endpoint: 'TokenNew', kind: 'latency', ms: 300 });
+    const quitter = new AbortController();
+    const first = other.connect('gocardless', input()).authenticate({ signal: quitter.signal }).next();
+    const second = link(h, 'approve', {}, other);
+    setTimeout(() => quitter.abort(), 50);
+    await expect(first).rejects.toThrow(/abort/i);
+    expect((await second).conn.status.status).toBe('active');
+    expect(h.sim.count('TokenNew')).toBe(3);
+  });
+
   it('creates no agreement that outlives a failed requisition', async () => {
     h.sim.inject({ endpoint: 'CreateRequisition', kind: 'status', status: 400, body: JSON.stringify({ redirect: [{ summary: 'Invalid redirect URI', detail: 'Redirect URI must have a valid URI structure' }], status_code: 400 }) });
     const error = await h.bank.connect('gocardless', input()).authenticate().next().catch((e: unknown) => e);
