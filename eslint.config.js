@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // Generated or installed: builds, runtime and benchmark work folders, scratch files.
-  { ignores: ['dist/**', '**/node_modules/**', 'coverage/**', 'docs/api/**', '.tmp/**', 'runtimes/.work/**', 'bench/.work/**', '**/.probe*'] },
+  { ignores: ['dist/**', '**/node_modules/**', 'coverage/**', 'docs/api/**', '.tmp/**', 'runtimes/.work/**', 'bench/.work/**', '**/.probe*', 'examples/custom-provider/dist/**', 'examples/custom-provider/vendor/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { languageOptions: { globals: { ...globals.node } } },
