@@ -98,6 +98,8 @@ const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 const DEFAULT_RETRY: RetryPolicy = { limit: 2, maxRetryAfterMs: 60_000, backoffLimitMs: 10_000 };
 const MAX_TIMER_MS = 2_147_483_647;
 const CLAIMS_KEPT = 10_000;
+// Checkpoints signed with this process's key resume in any Polybank of the process: so are their uses recorded.
+const processClaims = new Map<string, number>();
 
 function normalizeRetry(retry: PolybankOptions<AnyProvider>['retry']): RetryPolicy {
   if (retry === false) return { ...DEFAULT_RETRY, limit: 0 };
@@ -172,7 +174,7 @@ export class Polybank<P extends AnyProvider = AnyProvider> {
     // Sealed values: the configured keys; this process's key when checkpoints stay in this process; else left out.
     const encryption = cp.encryption ?? (cp.signingKey === undefined ? processEncryption() : undefined);
     const sealer = encryption ? new Sealer(encryption) : undefined;
-    const claims = new Map<string, number>();
+    const claims = options.store === undefined && cp.signingKey === undefined ? processClaims : new Map<string, number>();
     const validateModel = (id: string): boolean => {
       if (options.validateModel !== undefined) return options.validateModel;
       // Tests turn the model check on for everyone (test/support/setup.ts).
@@ -203,7 +205,7 @@ export class Polybank<P extends AnyProvider = AnyProvider> {
         return sealer.unseal(blob, binding);
       },
       claim: async (id, ttlMs) => {
-        if (store.claimOnce) return store.claimOnce(`checkpoint:${id}`, ttlMs);
+        if (options.store?.claimOnce) return options.store.claimOnce(`checkpoint:${id}`, ttlMs);
         // A store without claims: a second use is detected in this process.
         const now = Date.now();
         if ((claims.get(id) ?? 0) > now) return false;

@@ -16,6 +16,7 @@ const bank = new Polybank({
   providers: [toybank({ baseUrl: simBaseUrl as string })],
   store: new RedisStore(redis, { prefix }),
   checkpoints: { signingKey: 'instances-share-this-signing-key!' },
+  ...(process.env.LEASE_MS ? { storeTtl: { leaseMs: Number(process.env.LEASE_MS) } } : {}),
 });
 
 try {

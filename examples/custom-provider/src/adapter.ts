@@ -3,7 +3,6 @@
  * the callback's `ref` checked and its `error` mapped, the requisition's status read until
  * linked; then accounts (metadata, details, balances), transactions, holders and deletion.
  */
-import { InvalidAnswerError } from 'polybank';
 import { ProviderResponseError, UnsupportedError, ValidationError, randomId, type AdapterContext, type ProviderAdapter, type Session, type Step } from 'polybank/provider';
 import { toAccount, toHolders, toTransactions } from './accounts.js';
 import type { GoCardlessClient } from './client.js';
@@ -131,7 +130,8 @@ export function createAdapter(config: GoCardlessConfig, client: GoCardlessClient
       return {
         kind: 'challenge',
         state: { phase: 'redirect', requisitionId: requisition.id, agreementId: agreement.id, institutionId: institution.id, accessScope, reference },
-        challenge: { type: 'redirect', url: requisition.link, message: `Connect your ${institution.name ?? institution.id} account at your bank` },
+        // GoCardless sends the reference back as `ref`: polybank checks it before anything is sent.
+        challenge: { type: 'redirect', url: requisition.link, state: reference, stateParam: 'ref', message: `Connect your ${institution.name ?? institution.id} account at your bank` },
       };
     },
 
@@ -147,7 +147,11 @@ export function createAdapter(config: GoCardlessConfig, client: GoCardlessClient
       const status = requisition.status.trim().toUpperCase();
       if (['CR', 'GC', 'CREATED', 'GIVING_CONSENT'].includes(status)) {
         if (!requisition.reference) throw new ProviderResponseError(PROVIDER, 'Requisition', 'reference', 'the requisition has no reference to check the callback against');
-        return { kind: 'challenge', state: { phase: 'redirect', ...link, reference: requisition.reference }, challenge: { type: 'redirect', url: requisition.link } };
+        return {
+          kind: 'challenge',
+          state: { phase: 'redirect', ...link, reference: requisition.reference },
+          challenge: { type: 'redirect', url: requisition.link, state: requisition.reference, stateParam: 'ref' },
+        };
       }
       return linking(link, new Date(ctx.now() + config.linkTimeoutMs).toISOString());
     },
@@ -155,11 +159,8 @@ export function createAdapter(config: GoCardlessConfig, client: GoCardlessClient
     async answer(ctx, session, challenge, answer) {
       const state = inPhase(session, 'redirect');
       if (answer.type !== 'redirect') throw ctx.fail('unknown', `gocardless cannot answer a ${challenge.type} challenge`);
-      const { ref, error, details, error_description: description } = answer.params;
-      // The anti-forgery check: polybank's redirect challenge checks `state`; GoCardless sends the reference as `ref`.
-      if (ref !== state.reference) {
-        throw new InvalidAnswerError(challenge.id, [{ path: 'callback.ref', message: ref === undefined ? 'missing ref' : 'ref is not the reference of this link' }], { provider: PROVIDER });
-      }
+      // The anti-forgery check (`ref` against the reference) is polybank's: `stateParam: 'ref'` on the challenge.
+      const { error, details, error_description: description } = answer.params;
       const { reference: _reference, phase: _phase, ...link } = state;
       if (error !== undefined) {
         const code = /^\w{1,64}$/.test(error) ? error : 'invalid';
