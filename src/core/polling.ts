@@ -78,13 +78,15 @@ export class PollSchedule {
   }
 
   /** The wait before the next poll, in ms. */
-  nextDelay(retryAfter?: Date, now = Date.now()): number {
+  nextDelay(retryAfter?: Date, wallNow = Date.now()): number {
     const base = this.#next;
     const factor = this.#plan.factor ?? DEFAULT_POLL_FACTOR;
     const cap = this.#plan.maxIntervalMs ?? Math.max(this.#plan.intervalMs, 30_000);
     this.#next = Math.min(cap, base * factor);
     const jittered = base * (1 + this.#random() * JITTER);
-    const serverAsked = retryAfter ? retryAfter.getTime() - now : 0;
+    // Retry-After is a wall-clock time (parsed against Date.now()), whatever clock drives the poll.
+    const asked = retryAfter ? retryAfter.getTime() - wallNow : 0;
+    const serverAsked = Number.isFinite(asked) ? asked : 0;
     return Math.max(jittered, serverAsked);
   }
 }
@@ -104,13 +106,15 @@ export async function pollUntil<T>(
   stop?: { at: number; reason: unknown },
 ): Promise<T> {
   const schedule = new PollSchedule(plan);
-  const deadline = plan.deadline ? Date.parse(plan.deadline) : clock.now() + defaultTimeoutMs;
+  const stated = plan.deadline ? Date.parse(plan.deadline) : Number.NaN;
+  // An unreadable deadline is no deadline: the default bound applies.
+  const deadline = Number.isFinite(stated) ? stated : clock.now() + defaultTimeoutMs;
   let retryAfter: Date | undefined;
   for (;;) {
     const now = clock.now();
     if (now >= deadline) throw onDeadline();
     // Never sleep past the deadline: one last attempt right at it.
-    const delay = Math.min(schedule.nextDelay(retryAfter, now), deadline - now);
+    const delay = Math.min(schedule.nextDelay(retryAfter), deadline - now);
     // A caller that may not wait that long stops here, before sleeping (the poll is kept).
     if (stop && now + delay > stop.at) throw stop.reason;
     await clock.sleep(delay, signal);

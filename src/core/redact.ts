@@ -49,8 +49,10 @@ function formsOf(value: string): string[] {
   forms.add(encodeURIComponent(value));
   forms.add(new URLSearchParams({ v: value }).toString().slice(2)); // form encoding: spaces as '+'
   const json = JSON.stringify(value).slice(1, -1);
+  const asciiEscape = (text: string): string => text.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   forms.add(json);
-  forms.add(json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  forms.add(asciiEscape(json));
+  forms.add(asciiEscape(value));
   forms.add(json.replace(/\//g, '\\/')); // some servers escape the solidus
   const b64 = utf8Base64(value);
   if (b64 && b64.length >= WHOLE_TOKEN_BELOW) {

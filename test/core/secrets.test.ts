@@ -108,3 +108,50 @@ describe('secret canaries never leave the SDK', () => {
     expectNoCanary(captured);
   });
 });
+
+describe('every form a secret takes on its way back (#13 item 5)', () => {
+  const PASSWORD = 'Pw"Cänäry\\7f3a9-Secret';
+  const forms: Array<[string, (s: string) => string]> = [
+    ['raw', (s) => s],
+    ['upper-cased', (s) => s.toUpperCase()],
+    ['lower-cased', (s) => s.toLowerCase()],
+    ['JSON-escaped', (s) => JSON.stringify(s).slice(1, -1)],
+    ['non-ASCII escaped', (s) => s.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)],
+    ['URL-encoded', (s) => encodeURIComponent(s)],
+    ['form-encoded', (s) => new URLSearchParams({ v: s }).toString().slice(2)],
+    ['base64', (s) => Buffer.from(s).toString('base64')],
+    ['base64url', (s) => Buffer.from(s).toString('base64url')],
+    ['truncated at the end', (s) => `${s.slice(0, Math.ceil(s.length * 0.7))}…`],
+  ];
+  for (const [name, form] of forms) {
+    it(`a password echoed ${name} in an error never reaches the error, its JSON or inspect`, async () => {
+      toy.sim.state.password = PASSWORD;
+      toy.sim.inject({ endpoint: 'CreateSession', kind: 'status', status: 400, body: JSON.stringify({ code: 'bad_credentials', message: `refused for ${form(PASSWORD)}` }) });
+      const conn = toy.bank().connect('toybank', { username: 'nomfa', password: PASSWORD });
+      let error: unknown;
+      try {
+        for await (const c of conn.authenticate()) void c;
+      } catch (e) {
+        error = e;
+      }
+      const text = `${errorText(error)}\n${JSON.stringify(conn.status)}`;
+      expect(text).toContain('[REDACTED]');
+      expect(text.toLowerCase()).not.toContain(form(PASSWORD).replace(/…$/, '').toLowerCase());
+    });
+  }
+
+  it('display text of a challenge that quotes an earlier answer is redacted; the checkpoint (leak guard on) still works (#14 item 4)', async () => {
+    const conn = toy.bank().connect('toybank', { username: 'questions-otp', password: CANARY.password });
+    const seen: string[] = [];
+    for await (const c of conn.authenticate()) {
+      if (c.type === 'questions') c.answer({ q1: CANARY.answer, q2: { question: 'Favourite colour?', answer: CANARY.pick } });
+      if (c.type === 'otp') {
+        seen.push(JSON.stringify(c), JSON.stringify(await conn.checkpoint()));
+        c.answer({ code: CANARY.otp });
+      }
+    }
+    expect(seen.join('\n')).not.toContain(CANARY.answer);
+    expect(seen.join('\n')).toContain('Code for the account of [REDACTED]');
+    expect(conn.status.status).toBe('active');
+  });
+});

@@ -11,7 +11,7 @@ type ToyStep = Step<State, Ref>;
 
 const NextSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('questions'), prompts: z.array(z.object({ id: z.string(), text: z.string(), questions: z.array(z.string()).optional() })) }),
-  z.object({ type: z.literal('otp'), length: z.number(), channel: z.string(), attemptsLeft: z.number() }),
+  z.object({ type: z.literal('otp'), length: z.number(), channel: z.string(), attemptsLeft: z.number(), label: z.string().optional() }),
   z.object({ type: z.literal('decoupled'), message: z.string(), pollEveryMs: z.number(), expiresAt: z.string() }),
   z.object({ type: z.literal('redirect'), url: z.string(), state: z.string() }),
   z.object({ type: z.literal('consent'), html: z.string(), options: z.array(z.object({ id: z.string(), label: z.string(), required: z.boolean() })) }),
@@ -55,7 +55,7 @@ function toStep(session: string, next: z.infer<typeof NextSchema>): ToyStep {
       challenge = { type: 'questions', prompts: next.prompts };
       break;
     case 'otp':
-      challenge = { type: 'otp', channel: 'sms', length: next.length, remainingAttempts: next.attemptsLeft, canResend: true };
+      challenge = { type: 'otp', channel: 'sms', length: next.length, remainingAttempts: next.attemptsLeft, canResend: true, ...(next.label ? { label: next.label } : {}) };
       break;
     case 'decoupled':
       return {

@@ -13,6 +13,8 @@ export interface ToySession {
   polls: number;
   cancelled: boolean;
   redirectState?: string;
+  /** The last free-text answer, which some banks quote back in the next prompt. */
+  lastAnswer?: string;
 }
 
 export interface ToyState {
@@ -41,7 +43,7 @@ export function toyState(): ToyState {
 
 type Next =
   | { type: 'questions'; prompts: Array<{ id: string; text: string; questions?: string[] }> }
-  | { type: 'otp'; length: number; channel: string; attemptsLeft: number }
+  | { type: 'otp'; length: number; channel: string; attemptsLeft: number; label?: string }
   | { type: 'decoupled'; message: string; pollEveryMs: number; expiresAt: string }
   | { type: 'redirect'; url: string; state: string }
   | { type: 'consent'; html: string; options: Array<{ id: string; label: string; required: boolean }> }
@@ -77,7 +79,8 @@ function nextFor(state: ToyState, session: ToySession, origin: string): Next {
       };
     case 'otp':
       session.otp ??= state.otpCode;
-      return { type: 'otp', length: 6, channel: 'sms', attemptsLeft: 3 };
+      // Like Powens' doubleotp: the next prompt quotes what the user answered before.
+      return { type: 'otp', length: 6, channel: 'sms', attemptsLeft: 3, ...(session.lastAnswer ? { label: `Code for the account of ${session.lastAnswer}` } : {}) };
     case 'decoupled':
       return { type: 'decoupled', message: 'Approve in your Toybank app', pollEveryMs: 50, expiresAt: new Date(Date.now() + 60_000).toISOString() };
     case 'redirect':
@@ -134,6 +137,7 @@ const routes: Route<ToyState>[] = [
           if (answer.q1 !== state.answers.city || !q2 || state.answers[q2.question ?? ''] !== q2.answer) {
             return json(401, { code: 'wrong_answer', message: 'Wrong answer' });
           }
+          session.lastAnswer = String(answer.q1);
           break;
         }
         case 'otp':

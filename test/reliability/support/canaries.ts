@@ -51,7 +51,11 @@ export interface CanarySetup {
   all(sim: AnySim): string[];
 }
 
-const c = (what: string): string => `${what}-CANARY-${Math.random().toString(36).slice(2, 8)}`;
+// Canaries carry what defeats naive redaction: a quote and a backslash (JSON-escaped on the
+// way back), mixed case (echoed upper-cased). What a person types (passwords, answers) also
+// carries non-ASCII letters (\u-escaped by some servers); keys and cookies stay ASCII (headers).
+const c = (what: string): string => `${what}-Canary"\\${Math.random().toString(36).slice(2, 8)}`;
+const typed = (what: string): string => `${what}-Cänäry"\\${Math.random().toString(36).slice(2, 8)}`;
 
 /** Replaces string values equal to a key of `map`, deeply. */
 function swap(value: unknown, map: Readonly<Record<string, string>>): unknown {
@@ -95,7 +99,7 @@ async function fintectureSetup(): Promise<CanarySetup> {
 
 function powensSetup(): CanarySetup {
   const clientSecret = c('client-secret');
-  const password = c('pw');
+  const password = typed('pw');
   const otp = c('otp');
   const known = [clientSecret];
   return {
@@ -121,8 +125,8 @@ function powensSetup(): CanarySetup {
 function flinksSetup(): CanarySetup {
   const authKey = c('auth-key');
   const apiKey = c('api-key');
-  const password = c('pw');
-  const newAnswer = c('new-answer');
+  const password = typed('pw');
+  const newAnswer = typed('new-answer');
   // Short on purpose: codes are digits of a fixed length; they are searched as whole tokens.
   const securId = '739152';
   const securityCode = '864203';
@@ -138,7 +142,7 @@ function flinksSetup(): CanarySetup {
       state.securId = securId;
       state.securityCode = securityCode;
       for (const [i, prompt] of Object.keys(state.answers).entries()) {
-        answers[prompt] ??= `${state.answers[prompt]}-CANARY-${i}`;
+        answers[prompt] ??= `${state.answers[prompt]}-Cänäry"\\${i}`;
         state.answers[prompt] = answers[prompt] as string;
       }
     },
@@ -153,7 +157,7 @@ function flinksSetup(): CanarySetup {
 }
 
 function powerauthSetup(): CanarySetup {
-  const password = c('pw');
+  const password = typed('pw');
   const key = Buffer.from(c('aes-key').padEnd(32, 'k').slice(0, 32)).toString('base64');
   const cookie = c('tm-session');
   return {
@@ -194,8 +198,19 @@ export function leaked(text: string, canaries: readonly string[]): string[] {
       if (new RegExp(`(?<![A-Za-z0-9])${canary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`).test(text)) found.push(canary);
       continue;
     }
-    const forms = [canary, encodeURIComponent(canary), Buffer.from(canary).toString('base64')];
-    if (forms.some((f) => text.includes(f))) found.push(canary);
+    const json = JSON.stringify(canary).slice(1, -1);
+    const forms = [
+      canary,
+      encodeURIComponent(canary),
+      Buffer.from(canary).toString('base64'),
+      json,
+      json.replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      canary.replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`),
+      JSON.stringify(json).slice(1, -1),
+    ];
+    // Any letter case: a provider may echo a secret upper-cased.
+    const lower = text.toLowerCase();
+    if (forms.some((f) => lower.includes(f.toLowerCase()))) found.push(canary);
   }
   return found;
 }
@@ -215,8 +230,25 @@ export function echoFaults(id: ProviderId, text: () => string): Array<{ name: st
         return JSON.stringify({ status: 'ERROR', responseObject: { code: 'ERROR_GENERIC', message: t, validationErrors: [t] } });
     }
   };
+  // The same envelope, with the quoted text transformed the ways servers do: upper-cased, or
+  // JSON-encoded once more (a string inside a string), or non-ASCII escaped.
+  const transformed = (how: (t: string) => string): (() => string) => {
+    const inner = text;
+    return () => {
+      const saved = text;
+      text = () => how(inner());
+      try {
+        return envelope();
+      } finally {
+        text = saved;
+      }
+    };
+  };
   return [
     { name: 'echo-400', status: 400, body: envelope },
+    { name: 'echo-400-upper', status: 400, body: transformed((t) => t.toUpperCase()) },
+    { name: 'echo-400-json-in-json', status: 400, body: transformed((t) => JSON.stringify(t)) },
+    { name: 'echo-400-ascii-escaped', status: 400, body: transformed((t) => t.replace(/[\u007f-\uffff]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)) },
     { name: 'echo-500', status: 500, body: envelope },
     { name: 'echo-html-502', status: 502, body: () => `<html><body><h1>Bad gateway</h1><pre>${text()}</pre></body></html>`, headers: { 'content-type': 'text/html' } },
   ];

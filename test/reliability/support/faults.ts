@@ -10,8 +10,32 @@ import { startSimulatorServer, type DriverScenario, type FaultKind, type FaultSp
 import { resent, secretEndpoints } from './at-most-once.js';
 import { accountProblems, runFlow, type AnyDriver, type AnySim, type FlowResult } from './flow.js';
 
-/** benign: the outcome must not change; transient: recovered or a retryable error; malformed: any typed end. */
-export type FaultClass = 'benign' | 'transient' | 'malformed';
+/**
+ * benign: the outcome must not change; transient: recovered or a retryable error; malformed:
+ * any typed end; hostile: any typed end, and what the hostile answer asked for never happens
+ * (a redirect followed, to another host or back to the provider).
+ */
+export type FaultClass = 'benign' | 'transient' | 'malformed' | 'hostile';
+
+/**
+ * Another origin a hostile provider redirects to: it counts what reaches it (credentials,
+ * bearer tokens, API keys would). It must stay at zero in every faulted flow.
+ */
+export const REDIRECT_SINK = { url: 'http://127.0.0.1:9', hits: 0, close: async (): Promise<void> => undefined };
+
+export async function startRedirectSink(): Promise<void> {
+  if (REDIRECT_SINK.url !== 'http://127.0.0.1:9') return;
+  const { createServer } = await import('node:http');
+  const server = createServer((req, res) => {
+    REDIRECT_SINK.hits++;
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"accounts":[],"stolen":true}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  REDIRECT_SINK.url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  REDIRECT_SINK.close = () => new Promise((resolve) => server.close(() => resolve()));
+}
 
 export interface FaultVariant {
   name: string;
@@ -64,6 +88,10 @@ export const VARIANTS: readonly FaultVariant[] = [
   { name: 'empty-200', fault: { kind: 'status', status: 200, body: '' }, kind: 'malformed' },
   { name: 'missing-field', fault: { kind: 'mutate', mutate: dropFirstField }, kind: 'malformed' },
   { name: 'wrong-shape', fault: { kind: 'mutate', mutate: () => ({ data: 'unexpected', items: null }) }, kind: 'malformed' },
+  // #13 item 1: a provider (or something in its path) answering a redirect.
+  { name: 'redirect-cross-307', fault: { kind: 'status', status: 307, body: '', get headers() { return { location: `${REDIRECT_SINK.url}/captured` }; } }, kind: 'hostile' },
+  { name: 'redirect-cross-302-after', fault: { kind: 'status', status: 302, body: '', when: 'after', get headers() { return { location: `${REDIRECT_SINK.url}/captured` }; } }, kind: 'hostile' },
+  { name: 'redirect-same-308', fault: { kind: 'status', status: 308, body: '', headers: { location: '/polybank-same-origin-redirect' } }, kind: 'hostile' },
 ];
 
 /** One SDK request of a clean run: the `k`-th request to `endpoint` (0-based). */
@@ -98,6 +126,7 @@ export const SLOW_TIMEOUT_MS = 600;
 
 /** Runs one faulted flow and says what is wrong with how it ended (nothing, ideally). */
 export async function runCase(driver: AnyDriver, sim: AnySim, c: FaultCase): Promise<{ result: FlowResult; problems: string[] }> {
+  await startRedirectSink();
   sim.reset();
   const spec = { ...c.variant.fault, endpoint: c.position.endpoint, after: c.position.k, times: 1 } as FaultSpec;
   sim.inject(spec);
@@ -139,6 +168,10 @@ export function judge(driver: AnyDriver, sim: AnySim, c: FaultCase, result: Flow
       }
       break;
     case 'malformed':
+      break;
+    case 'hostile':
+      if (REDIRECT_SINK.hits > 0) problems.push(`${where}: a redirect was followed to another origin (${REDIRECT_SINK.hits} request(s) reached it)`);
+      if (sim.requests.some((r) => r.path.includes('polybank-same-origin-redirect'))) problems.push(`${where}: a same-origin redirect was followed`);
       break;
   }
   return problems;
