@@ -131,10 +131,10 @@ export function fintectureAdapter(config: FintectureConfig, signingKey: Promise<
     const probe = await client.listAccounts(ctx, customerId, { authorization: `Bearer ${set.accessToken}` }, false);
     const remaining = consentDays(ctx, probe);
 
-    const tokenExpiresAt = new Date(set.expiresAt).toISOString();
+    const accessExpiresAt = new Date(set.expiresAt).toISOString();
     return {
       kind: 'active',
-      state: { phase: 'active', customerId, tokenExpiresAt },
+      state: { phase: 'active', customerId, accessExpiresAt },
       sealed: { accessToken: set.accessToken, ...(set.refreshToken ? { refreshToken: set.refreshToken } : {}) },
       ref: { customerId, ...(set.refreshToken ? { refreshToken: set.refreshToken } : {}) },
       ...(remaining !== undefined ? { info: { consentExpiresAt: new Date(ctx.now() + remaining * DAY_MS).toISOString() } } : {}),

@@ -129,7 +129,7 @@ export class AisTokens {
   /** The session's sealed token while it is still good (and not the refused one). */
   #sealed(session: FSession, stale: string | undefined): TokenSet | undefined {
     const token = session.sealed.accessToken;
-    const expires = session.state.phase === 'active' && session.state.tokenExpiresAt ? Date.parse(session.state.tokenExpiresAt) : Number.NaN;
+    const expires = session.state.phase === 'active' && session.state.accessExpiresAt ? Date.parse(session.state.accessExpiresAt) : Number.NaN;
     if (!token || token === stale || !(expires - EXPIRY_SKEW_MS > Date.now())) return undefined;
     return { accessToken: token, expiresAt: expires, ...(session.sealed.refreshToken ? { refreshToken: session.sealed.refreshToken } : {}) };
   }
@@ -164,7 +164,7 @@ export class AisTokens {
     const { customerId } = session.state;
     const rotated = set.refreshToken !== undefined && set.refreshToken !== session.sealed.refreshToken;
     ctx.update({
-      state: { phase: 'active', customerId, tokenExpiresAt: new Date(set.expiresAt).toISOString() },
+      state: { phase: 'active', customerId, accessExpiresAt: new Date(set.expiresAt).toISOString() },
       sealed: { accessToken: set.accessToken, ...(set.refreshToken ? { refreshToken: set.refreshToken } : {}) },
       ...(rotated ? { ref: { customerId, refreshToken: set.refreshToken } } : {}),
     });

@@ -125,6 +125,7 @@ function listTransactions(ctx: Ctx): Response {
   const account = accountOf(ctx, customer);
   if (account instanceof Response) return account;
   const q = ctx.url.searchParams;
+  ctx.state.transactionQueries.push(ctx.url.search);
   const from = q.get('filter[date_from]');
   const to = q.get('filter[date_to]');
   if (from !== null && from !== 'max' && !DAY.test(from)) return errors.invalidField('filter[date_from]', 'YYYY-MM-DD or max');

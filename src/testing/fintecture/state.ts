@@ -115,6 +115,8 @@ export class FintectureSimState {
   readonly refreshTokens = new Map<string, SimRefreshToken>();
   /** Scripted outcomes by `x-psu-id` (besides the prefixes `refuse…` and `pending…`). */
   readonly scripts = new Map<string, { outcome: DecoupledOutcome; polls?: number }>();
+  /** The query string of every transactions page asked for (the filters the client sent). */
+  readonly transactionQueries: string[] = [];
   /** Signature checks: how many passed and failed. */
   readonly signatures = { verified: 0, rejected: 0, unsigned: 0 };
   #publicKey: Promise<CryptoKey> | undefined;

