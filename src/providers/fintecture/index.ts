@@ -21,7 +21,7 @@ import { OptionsSchema, resolveConfig, secretsOf } from './config.js';
 import { loadSigningKey } from './keys.js';
 
 export type { FintectureOptions, FintectureEnvironment } from './config.js';
-export type { FintectureInput, FintectureRef, FintectureState, FintectureModel, FintectureProviderFilters } from './schemas/model.js';
+export type { FintectureInput, ParsedInput as FintectureParsedInput, FintectureRef, FintectureState, FintectureModel, FintectureProviderFilters } from './schemas/model.js';
 export type { BankInfo as FintectureBank } from './schemas/wire.js';
 export type { FintectureAdapter, FintectureBody } from './adapter.js';
 export type { FintectureActions, FintectureTestAccount } from './actions.js';
