@@ -5,7 +5,7 @@
  * WebCrypto import itself is asynchronous, so it starts at construction and its
  * failure surfaces as a ConfigurationError on `ready()` or the first request.
  */
-import { ConfigurationError } from '../../core/errors.js';
+import { ConfigurationError } from '../../provider.js';
 
 export const RSA_SHA256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 const MIN_MODULUS_BITS = 2048;

@@ -3,7 +3,7 @@
  * "Signing HTTP Messages": keyId = app_id, algorithm rsa-sha256, signed headers
  * `(request-target) date [digest] x-request-id`. WebCrypto only, so it runs outside Node.
  */
-import { uuid } from '../../core/kit.js';
+import { uuid } from '../../provider.js';
 import { RSA_SHA256 } from './keys.js';
 
 const encoder = new TextEncoder();

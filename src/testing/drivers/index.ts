@@ -1,4 +1,4 @@
-import { fintectureDriver } from './fintecture.js';
+import { fintectureDriver } from '../fintecture/driver.js';
 import { flinksDriver } from './flinks.js';
 import { powensDriver } from './powens.js';
 import { powerauthDriver } from './powerauth.js';

@@ -41,20 +41,26 @@ function jsonApiAccount(origin: string, customer: SimCustomer, account: SimAccou
   };
 }
 
-/** The catalog's Berlin-Group-style account (api-evangelist example). */
+/**
+ * The catalog's Berlin-Group-style account (api-evangelist example): signed balances; the
+ * loan's in the ISO 20022 way (an unsigned amount with a debit indicator), as some banks send it.
+ */
 function flatAccount(account: SimAccount) {
-  const type = /livret|ahorro|saving/i.test(account.type) ? 'SVGS' : 'CACC';
-  const amount = String(account.balance);
+  const timestamp = new Date().toISOString();
+  const owed = account.balance < 0;
+  const signed = String(account.balance);
+  const unsigned = String(Math.abs(account.balance));
+  const balance = (type: string) =>
+    account.kind === 'LOAN'
+      ? { type, amount: unsigned, creditDebitIndicator: owed ? 'DBIT' : 'CRDT', currency: account.currency, timestamp }
+      : { type, amount: signed, currency: account.currency, timestamp };
   return {
     id: account.id,
-    iban: account.iban,
+    ...(account.iban ? { iban: account.iban } : {}),
     bic: account.bic,
     currency: account.currency,
-    type,
-    balances: [
-      { type: 'available', amount, currency: account.currency, timestamp: new Date().toISOString() },
-      { type: 'closingBooked', amount, currency: account.currency, timestamp: new Date().toISOString() },
-    ],
+    type: account.kind,
+    balances: [balance('available'), balance('closingBooked')],
   };
 }
 
@@ -119,6 +125,7 @@ function listTransactions(ctx: Ctx): Response {
   const account = accountOf(ctx, customer);
   if (account instanceof Response) return account;
   const q = ctx.url.searchParams;
+  ctx.state.transactionQueries.push(ctx.url.search);
   const from = q.get('filter[date_from]');
   const to = q.get('filter[date_to]');
   if (from !== null && from !== 'max' && !DAY.test(from)) return errors.invalidField('filter[date_from]', 'YYYY-MM-DD or max');

@@ -6,7 +6,7 @@
  */
 import type { Route } from '../simulator.js';
 import type { SimBank } from './data.js';
-import { appAuth, errors, json, signed, type Ctx } from './envelope.js';
+import { appAuth, errors, json, shaped, signed, type Ctx } from './envelope.js';
 import type { FintectureSimState, SimSession } from './state.js';
 
 function jsonApiProvider(bank: SimBank) {
@@ -153,9 +153,6 @@ function authorize(ctx: Ctx): Response {
   return json(200, shaped(state, { provider: bank.id, model, url }, { meta: { url, session_id: session.id } }));
 }
 
-function shaped(state: FintectureSimState, official: object, catalog: object): object {
-  return state.shapes === 'official' ? official : state.shapes === 'catalog' ? catalog : { ...official, ...catalog };
-}
 
 /** One poll: PENDING until the scripted number of polls, then the scripted outcome; FAILED once timed out. */
 function advance(state: FintectureSimState, session: SimSession): void {
@@ -183,6 +180,8 @@ function poll(ctx: Ctx, pollingId: string | null): Response {
   if (!pollingId) return errors.missing('session_id');
   const session = ctx.state.sessions.get(pollingId);
   if (!session || session.model !== 'decoupled' || session.bank !== (ctx.params.id ?? '').toLowerCase()) return errors.sessionInvalid();
+  // The model the poll said it was for (Ruby SDK: `model=decoupled`; the JS SDK sends none).
+  session.pollModel = ctx.url.searchParams.get('model') ?? undefined;
   advance(ctx.state, session);
   return json(200, statusBody(ctx.state, session));
 }

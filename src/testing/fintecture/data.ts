@@ -26,13 +26,21 @@ export interface SimTransaction {
 
 export interface SimAccount {
   id: string;
+  /** IBAN, or a masked card number for a card, or the loan's contract number. */
   accountId: string;
   name: string;
   type: string;
+  /** What kind of account it is, for the catalog's flat shape (CACC, SVGS, CARD, LOAN). */
+  kind: 'CACC' | 'SVGS' | 'CARD' | 'LOAN';
   currency: string;
-  iban: string;
+  /** Cards and loans have none. */
+  iban?: string;
   bic: string;
-  /** A float on purpose, like providers send: the SDK must not pass float artefacts on. */
+  /**
+   * A float on purpose, like providers send: the SDK must not pass float artefacts on.
+   * From the holder's side, as STET and Berlin Group banks report it: a card's outstanding
+   * spending and a loan's principal are negative.
+   */
   balance: number;
   transactions: SimTransaction[];
 }
@@ -77,6 +85,17 @@ export function defaultBanks(): SimBank[] {
       holders: true,
     },
     {
+      // A current account, a deferred-debit card and a home loan: balances owed are negative.
+      id: 'bnpafrpp',
+      name: 'BNP Paribas',
+      country: 'FR',
+      authModels: ['redirect', 'decoupled'],
+      ais: ['Accounts', 'Transactions', 'Accountholders'],
+      pis: ['SEPA'],
+      psuTypes: ['retail'],
+      holders: true,
+    },
+    {
       id: 'ingbes',
       name: 'ING España',
       country: 'ES',
@@ -110,6 +129,57 @@ function transactions(prefix: string, currency: string, rows: Array<[string, str
 /** The accounts a new connection at `bank` holds; ids are the 64-hex ids Fintecture uses. */
 export function accountsFor(bank: SimBank, newId: () => string): SimAccount[] {
   switch (bank.id) {
+    case 'bnpafrpp':
+      return [
+        {
+          id: newId(),
+          accountId: 'FR7630004000031234567890143',
+          name: 'Compte de chèques',
+          type: 'Compte de chèques',
+          kind: 'CACC',
+          currency: 'EUR',
+          iban: 'FR7630004000031234567890143',
+          bic: 'BNPAFRPP',
+          balance: 2318.07,
+          transactions: transactions('bc', 'EUR', [
+            ['-612.48', 'PRLV CARTE VISA PREMIER 4974XXXXXXXX1234', 1, 'BOOKED'],
+            ['-1123.40', 'ECHEANCE PRET IMMOBILIER 00412345', 5, 'BOOKED'],
+            ['3120.00', 'VIR SEPA SALAIRE', 8, 'BOOKED'],
+          ]),
+        },
+        {
+          // Deferred debit: spending accumulates here until the monthly debit of the current account.
+          id: newId(),
+          accountId: '4974XXXXXXXX1234',
+          name: 'Carte Visa Premier',
+          type: 'Carte à débit différé',
+          kind: 'CARD',
+          currency: 'EUR',
+          bic: 'BNPAFRPP',
+          balance: -487.35,
+          transactions: transactions('cd', 'EUR', [
+            ['-64.90', 'CB FNAC PARIS 17/05', 3, 'BOOKED'],
+            ['-35.45', 'CB MONOPRIX 16/05', 4, 'BOOKED'],
+            ['-387.00', 'CB AIR FRANCE 12/05', 8, 'BOOKED'],
+            ['612.48', 'DEBIT MENSUEL CARTE', 19, 'BOOKED'],
+          ]),
+        },
+        {
+          // The outstanding principal, owed by the holder.
+          id: newId(),
+          accountId: '00412345',
+          name: 'Prêt Immobilier',
+          type: 'Prêt immobilier',
+          kind: 'LOAN',
+          currency: 'EUR',
+          bic: 'BNPAFRPP',
+          balance: -152340.18,
+          transactions: transactions('ln', 'EUR', [
+            ['868.22', 'ECHEANCE 05/2026 CAPITAL', 5, 'BOOKED'],
+            ['871.02', 'ECHEANCE 04/2026 CAPITAL', 35, 'BOOKED'],
+          ]),
+        },
+      ];
     case 'handse':
       return [
         {
@@ -117,6 +187,7 @@ export function accountsFor(bank: SimBank, newId: () => string): SimAccount[] {
           accountId: 'SE4550000000058398257466',
           name: 'Privatkonto',
           type: 'Current account',
+          kind: 'CACC',
           currency: 'SEK',
           iban: 'SE4550000000058398257466',
           bic: 'HANDSESS',
@@ -136,6 +207,7 @@ export function accountsFor(bank: SimBank, newId: () => string): SimAccount[] {
           accountId: fr ? 'FR7630006000011234567890189' : 'ES5014650100981708392372',
           name: fr ? 'Compte de dépôt' : 'Cuenta Nómina',
           type: fr ? 'Compte Courant' : 'Compte Courante',
+          kind: 'CACC',
           currency: 'EUR',
           iban: fr ? 'FR7630006000011234567890189' : 'ES5014650100981708392372',
           bic: fr ? 'AGRIFRPP' : 'INGDESMMXXX',
@@ -155,6 +227,7 @@ export function accountsFor(bank: SimBank, newId: () => string): SimAccount[] {
           accountId: fr ? 'FR7610096000301234567890137' : 'ES9121000418450200051332',
           name: fr ? 'Livret A' : 'Cuenta Ahorro',
           type: fr ? 'Livret A' : 'Cuenta de ahorro',
+          kind: 'SVGS',
           currency: 'EUR',
           iban: fr ? 'FR7610096000301234567890137' : 'ES9121000418450200051332',
           bic: fr ? 'AGRIFRPP' : 'INGDESMMXXX',

@@ -22,7 +22,12 @@ const TOP_CODES: Record<number, string> = {
   503: 'service_unavailable',
 };
 
-/** The error envelope (research/fintecture.md §4.1). */
+/** The body in the shapes asked for: the official SDKs', the catalog's, or both merged. */
+export function shaped(state: FintectureSimState, official: object, catalog: object): object {
+  return state.shapes === 'official' ? official : state.shapes === 'catalog' ? catalog : { ...official, ...catalog };
+}
+
+/** The error envelope (research/fintecture.md §4.1); `log_id` is the request id Fintecture's support asks for. */
 export function fail(status: number, code: string, title: string, message: string, headers: Record<string, string> = {}): Response {
   return json(
     status,

@@ -33,8 +33,9 @@ export interface FintectureSimulatorOptions {
 
 export interface SimSession {
   id: string;
+  /** The bank; for a Connect session, the preselected one ('' until the PSU picks one). */
   bank: string;
-  model: AuthModel;
+  model: AuthModel | 'connect';
   psuId?: string;
   redirectUri?: string;
   state?: string;
@@ -47,6 +48,10 @@ export interface SimSession {
   renews?: string;
   customerId?: string;
   code?: string;
+  /** The `model` query parameter of the last poll. */
+  pollModel?: string;
+  /** What a Connect session was opened with (`x-psu-type`, `x-country`, `x-language`). */
+  connect?: { psuType?: string; country?: string; language?: string };
 }
 
 export interface SimCustomer {
@@ -110,6 +115,8 @@ export class FintectureSimState {
   readonly refreshTokens = new Map<string, SimRefreshToken>();
   /** Scripted outcomes by `x-psu-id` (besides the prefixes `refuse…` and `pending…`). */
   readonly scripts = new Map<string, { outcome: DecoupledOutcome; polls?: number }>();
+  /** The query string of every transactions page asked for (the filters the client sent). */
+  readonly transactionQueries: string[] = [];
   /** Signature checks: how many passed and failed. */
   readonly signatures = { verified: 0, rejected: 0, unsigned: 0 };
   #publicKey: Promise<CryptoKey> | undefined;

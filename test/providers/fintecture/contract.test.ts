@@ -7,7 +7,8 @@ import type { AdapterContext } from '../../../src/core/provider.js';
 import { Secrets } from '../../../src/core/redact.js';
 import { Account, AccountHolder, Transaction } from '../../../src/index.js';
 import { fintecture } from '../../../src/providers/fintecture/index.js';
-import { failure, toAccount, toHolder, toTransaction } from '../../../src/providers/fintecture/mapping.js';
+import { failureOf } from '../../../src/core/failures.js';
+import { failures, toAccount, toHolder, toTransaction } from '../../../src/providers/fintecture/mapping.js';
 import {
   AccountsResponse,
   AuthorizeResponse,
@@ -18,13 +19,16 @@ import {
   TokenResponse,
   TransactionsResponse,
   bankInfo,
-} from '../../../src/providers/fintecture/schemas.js';
+} from '../../../src/providers/fintecture/schemas/wire.js';
 import { tokenSet } from '../../../src/providers/fintecture/tokens.js';
 
 /** Real recorded and documented Fintecture bodies (research/specs/fintecture) through the adapter's schemas and mapping. */
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 const documented = fixture('documented.json') as Record<string, { body: unknown; status?: number; success?: string; error?: string }>;
 const doc = (name: string): unknown => documented[name]?.body;
+
+/** The typed error the core makes of a failed answer, through Fintecture's failure table. */
+const failure = (_ctx: unknown, res: HttpResponse): Error => failureOf({ provider: 'fintecture', retryAfter: () => undefined }, failures, res);
 
 const ctx = {
   provider: 'fintecture',
@@ -77,7 +81,7 @@ describe('tokens', () => {
 
 describe('providers and authorization', () => {
   it('reads the provider in the JSON:API shape (Ruby spec) and the flat catalog shape', () => {
-    expect(bankInfo(response(200, doc('provider_ruby_spec')).parse(ProviderResponse), 'agfbfr')).toEqual({ id: 'agfbfr', name: 'Crédit Agricole' });
+    expect(bankInfo(response(200, doc('provider_ruby_spec')).parse(ProviderResponse), 'agfbfr')).toEqual({ id: 'agfbfr', name: 'Crédit Agricole', country: 'FR' });
     expect(bankInfo(response(200, doc('provider_reconstructed')).parse(ProviderResponse), 'agfbfr')).toMatchObject({
       authModels: ['redirect', 'decoupled'],
       ais: ['accounts', 'transactions', 'accountholders'],

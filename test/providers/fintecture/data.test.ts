@@ -112,13 +112,13 @@ describe('transactions', () => {
     expect(rows.map((t) => t.bookingDate)).toEqual(['2026-05-16', '2026-05-14', '2026-05-11']);
   });
 
-  it('follows relative next links too, on the configured origin only', async () => {
+  it('follows relative next links too; a link to another origin is refused, never rewritten onto ours', async () => {
     h.sim.state.relativeNextLinks = true;
     const conn = await linked();
     const [account] = await conn.accounts();
     expect(await all(conn.transactions(account?.id as string))).toHaveLength(7);
 
-    // A link to another host: the bearer token is not sent there; the path is read on the configured origin.
+    // A link to another host: the core's one rule for every provider: refused (the bearer token never follows it).
     h.sim.inject({
       endpoint: 'ListTransactions',
       kind: 'mutate',
@@ -129,8 +129,10 @@ describe('transactions', () => {
       },
     });
     h.sim.resetCounts();
-    expect(await all(conn.transactions(account?.id as string))).toHaveLength(7);
-    expect(h.sim.count('ListTransactions')).toBe(3);
+    const error = await caught(() => all(conn.transactions(account?.id as string)));
+    expect(error).toMatchObject({ kind: 'ProviderResponseError', endpoint: 'ListTransactions', field: 'next', message: expect.stringContaining('another origin (https://evil.example)') });
+    expect(h.sim.count('ListTransactions')).toBe(1);
+    expect(conn.status.status).toBe('active');
   });
 
   it('a next link pointing back to a page already read is a ProviderResponseError, not a loop', async () => {
@@ -146,7 +148,8 @@ describe('transactions', () => {
       },
     });
     const error = await caught(() => all(conn.transactions(account?.id as string)));
-    expect(error).toMatchObject({ kind: 'ProviderResponseError', field: 'links.next' });
+    // The core's cycle guard names the link it refused.
+    expect(error).toMatchObject({ kind: 'ProviderResponseError', field: 'next', message: expect.stringContaining('pagination cycle') });
   });
 
   it('an unknown account id is a ValidationError; the connection stays usable', async () => {

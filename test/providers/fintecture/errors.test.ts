@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REASONS, type Checkpoint, type ErrorReason } from '../../../src/index.js';
-import { FINTECTURE_REASONS, type FintectureRef } from '../../../src/providers/fintecture/index.js';
-import { CALLBACK_ERROR_DEFAULT, REASON_BY_CALLBACK_ERROR } from '../../../src/providers/fintecture/mapping.js';
+import type { FintectureRef } from '../../../src/providers/fintecture/index.js';
+import { CALLBACK_ERROR_DEFAULT, FAILURE_CODES as FINTECTURE_REASONS, REASON_BY_CALLBACK_ERROR } from '../../../src/providers/fintecture/mapping.js';
 import { PSU_IP, caught, drive, envelope, startFintecture, type Harness } from './support.js';
 
 let h: Harness;

@@ -1,6 +1,6 @@
 import { fintecture } from '../../providers/fintecture/index.js';
-import { fintectureSimulator } from '../fintecture/index.js';
-import { followBankRedirect, type Driver, type DriverScenario } from './types.js';
+import { followBankRedirect, type Driver, type DriverScenario } from '../drivers/types.js';
+import { fintectureSimulator } from './simulator.js';
 
 type FintectureProvider = ReturnType<typeof fintecture>;
 const REDIRECT_URI = 'https://app.polybank.test/fintecture/callback';
@@ -11,13 +11,15 @@ function decoupled(provider: string, psuId: string, description: string, outcome
 
 export const fintectureDriver: Driver<FintectureProvider> = {
   id: 'fintecture',
-  label: 'Fintecture (France): decoupled and redirect AIS',
+  label: 'Fintecture (France): decoupled, redirect and Connect AIS',
   simulator: () => fintectureSimulator() as never,
   provider: (sim) => fintecture({ appId: 'sim-app-id', appSecret: 'sim-app-secret', baseUrl: sim.baseUrl, pollIntervalMs: 200 }),
   scenarios: [
     decoupled('agfbfr', 'approve-demo', 'Crédit Agricole: approve in the bank app (decoupled)'),
     { name: 'agfbfr-redirect', description: 'Crédit Agricole: redirect to the bank, then back', outcome: 'active', input: { provider: 'agfbfr', model: 'redirect', redirectUri: REDIRECT_URI } },
     decoupled('handse', 'approve-se', 'Handelsbanken (SEK): decoupled'),
+    decoupled('bnpafrpp', 'approve-bnp', 'BNP Paribas: a current account, a deferred-debit card and a home loan (owed balances negative)'),
+    { name: 'connect', description: 'Fintecture Connect: pick the bank on Fintecture’s page, then back', outcome: 'active', input: { model: 'connect', redirectUri: REDIRECT_URI, country: 'FR' } },
     decoupled('agfbfr', 'refuse-demo', 'the user refuses in the bank app', 'auth_rejected'),
   ],
   async answer(challenge) {
@@ -26,7 +28,7 @@ export const fintectureDriver: Driver<FintectureProvider> = {
   },
   hint(challenge) {
     if (challenge.type === 'decoupled') return 'The simulated bank app decides after two polls';
-    if (challenge.type === 'redirect') return 'The simulated bank page approves and sends you back';
+    if (challenge.type === 'redirect') return 'The simulated bank (or Fintecture Connect) page approves and sends you back';
     return undefined;
   },
   secretEndpoints: ['AccessToken'],
