@@ -108,7 +108,8 @@ describe('every provider code maps to one reason', () => {
 describe('redirect callback errors', () => {
   let checkpoint: Checkpoint;
   let state: string;
-  beforeAll(async () => {
+  // A checkpoint is used once: each case resumes a fresh one.
+  beforeEach(async () => {
     const conn = h.bank().connect('fintecture', { provider: 'cmcifrpp', redirectUri: 'https://app.example.com/cb' });
     const iterator = conn.authenticate();
     const { value } = await iterator.next();

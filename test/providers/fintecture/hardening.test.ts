@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { splitRef } from '../../../src/core/flow.js';
+import { splitRef } from '../../../src/core/flow/index.js';
 import { isSecretKey } from '../../../src/provider.js';
 import type { FintectureRef } from '../../../src/providers/fintecture/index.js';
 import { RefSchema, StateSchema } from '../../../src/providers/fintecture/schemas/model.js';

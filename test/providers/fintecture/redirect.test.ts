@@ -16,8 +16,10 @@ beforeEach(() => {
 const REDIRECT_URI = 'https://app.example.com/fintecture/callback';
 
 /** Starts a redirect link and returns its challenge and checkpoint, as a web app's first request would. */
-async function startRedirect(provider = 'cmcifrpp'): Promise<{ url: string; state: string; checkpoint: Checkpoint }> {
-  const conn = h.bank().connect('fintecture', { provider, model: 'redirect', redirectUri: REDIRECT_URI });
+const SHARED_KEY = 'fintecture-redirect-tests-key!';
+
+async function startRedirect(bankOptions: Parameters<typeof h.bank>[0] = {}, provider = 'cmcifrpp'): Promise<{ url: string; state: string; checkpoint: Checkpoint }> {
+  const conn = h.bank(bankOptions).connect('fintecture', { provider, model: 'redirect', redirectUri: REDIRECT_URI });
   const iterator = conn.authenticate();
   const { value } = await iterator.next();
   if (!value || value.type !== 'redirect') throw new Error('expected a redirect challenge');
@@ -86,11 +88,21 @@ describe('redirect authentication', () => {
     expect(h.sim.count('AccessToken')).toBe(0);
   });
 
-  it('a code is single-use: replaying the callback is auth_expired (invalid_code)', async () => {
+  it('a replayed callback is refused before the code goes out again (a checkpoint is used once)', async () => {
     const { url, checkpoint } = await startRedirect();
     const callback = await followBank(url);
     await h.bank().resume(checkpoint, { callback });
     const error = await caught(() => h.bank().resume(checkpoint, { callback }));
+    expect(error).toMatchObject({ kind: 'CheckpointError', message: expect.stringMatching(/already used/) });
+    expect(h.sim.count('AccessToken')).toBe(1);
+  });
+
+  it('a code is single-use at Fintecture too: replayed from another process without a shared store, it is auth_expired (invalid_code)', async () => {
+    const { url, checkpoint } = await startRedirect({ checkpoints: { signingKey: SHARED_KEY } });
+    const callback = await followBank(url);
+    await h.bank({ checkpoints: { signingKey: SHARED_KEY } }).resume(checkpoint, { callback });
+    // Another instance with its own store cannot know the checkpoint was used: Fintecture refuses the code.
+    const error = await caught(() => h.bank({ checkpoints: { signingKey: SHARED_KEY } }).resume(checkpoint, { callback }));
     expect(error).toMatchObject({ reason: 'auth_expired', providerCode: 'invalid_code', status: 401 });
     expect(h.sim.count('AccessToken')).toBe(2);
   });

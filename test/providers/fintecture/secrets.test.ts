@@ -86,7 +86,9 @@ describe('no Fintecture secret leaves the SDK', () => {
 
   it('through a replayed code the provider echoes back in its error', async () => {
     const outputs: string[] = [];
-    const conn = h.bank({ fintecture: { privateKey: keys.privatePem, appSecret: APP_SECRET_CANARY } }).connect('fintecture', {
+    // Instances with their own stores: the second one cannot know the checkpoint was used, so the code reaches Fintecture again.
+    const checkpoints = { signingKey: 'fintecture-secrets-signing-key!' };
+    const conn = h.bank({ checkpoints, fintecture: { privateKey: keys.privatePem, appSecret: APP_SECRET_CANARY } }).connect('fintecture', {
       provider: 'cmcifrpp',
       redirectUri: 'https://app.example.com/cb',
     });
@@ -96,10 +98,10 @@ describe('no Fintecture secret leaves the SDK', () => {
     await iterator.return(undefined);
     const callback = await followBank((value as { url: string }).url);
     const code = new URL(callback).searchParams.get('code') as string;
-    await h.bank({ fintecture: { privateKey: keys.privatePem, appSecret: APP_SECRET_CANARY } }).resume(checkpoint, { callback });
+    await h.bank({ checkpoints, fintecture: { privateKey: keys.privatePem, appSecret: APP_SECRET_CANARY } }).resume(checkpoint, { callback });
 
     const rec = recorder(outputs);
-    const bank = h.bank({ logger: rec.logger, fintecture: { privateKey: keys.privatePem, appSecret: APP_SECRET_CANARY } });
+    const bank = h.bank({ logger: rec.logger, checkpoints, fintecture: { privateKey: keys.privatePem, appSecret: APP_SECRET_CANARY } });
     bank.on('request', (e) => outputs.push(JSON.stringify(e)));
     try {
       await bank.resume(checkpoint, { callback });
