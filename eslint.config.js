@@ -34,6 +34,14 @@ export default tseslint.config(
     },
   },
   {
+    // msw's root entry also loads its WebSocket API, whose module-level BroadcastChannel keeps a
+    // Deno process alive forever: polybank/testing imports msw's subpaths only.
+    files: ['src/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'msw', message: "Import from 'msw/http' or 'msw/utils/*': the root entry keeps Deno alive (npm run test:runtimes)." }] }],
+    },
+  },
+  {
     files: ['examples/**', 'scripts/**', 'bench/**', 'src/cli/**', 'test/support/*-script.ts'],
     rules: { 'no-console': 'off' },
   },
