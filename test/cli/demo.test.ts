@@ -100,13 +100,13 @@ describe('npx polybank demo, driven through a terminal (tmux)', () => {
     const s = startDemo('--provider powerauth --scenario login_sca');
     await waitFor(s, '◆  Username');
     keys(s, 'Enter'); // empty: refused inline by challenge.answer(), nothing sent
-    await waitFor(s, /▲  Username[\s\S]*required/);
+    await waitFor(s, /▲ {2}Username[\s\S]*required/);
     keys(s, 'user1234', 'Enter');
     const first = await waitFor(s, /Your phone received: "Authorization code for login is (\d{8})\."/);
     const firstCode = /login is (\d{8})/.exec(first)?.[1] as string;
     await waitFor(s, '◆  SMS authorization code (sent by sms) — or r for a new code');
     keys(s, '123', 'Enter');
-    await waitFor(s, /▲  SMS authorization code[\s\S]*must be 8 characters/);
+    await waitFor(s, /▲ {2}SMS authorization code[\s\S]*must be 8 characters/);
     // The password is asked only once the code is well-formed.
     expect(screen(s)).not.toContain('Password');
     keys(s, 'BSpace', 'BSpace', 'BSpace', 'r', 'Enter');
@@ -114,13 +114,13 @@ describe('npx polybank demo, driven through a terminal (tmux)', () => {
     const resent = await waitFor(s, new RegExp(`login is (?!${firstCode})(\\d{8})\\.`));
     const code = new RegExp(`login is (?!${firstCode})(\\d{8})\\.`).exec(resent)?.[1] as string;
     // A wrong code: sent, refused by the bank, and the challenge comes back with its message.
-    await waitFor(s, /◆  SMS authorization code[^\n]*\n│  _/);
+    await waitFor(s, /◆ {2}SMS authorization code[^\n]*\n│ {2}_/);
     keys(s, firstCode, 'Enter'); // the first SMS's code no longer works
     await waitFor(s, '◆  Password');
     keys(s, 's3cret', 'Enter');
     await waitFor(s, '“Authentication failed.”');
     keys(s, code, 'Enter');
-    await waitFor(s, /◆  Password[^\n]*\n│  _/);
+    await waitFor(s, /◆ {2}Password[^\n]*\n│ {2}_/);
     keys(s, 's3cret', 'Enter');
     await waitFor(s, '◆  I give consent to complete this login operation. (required)');
     keys(s, 'Enter'); // No: required, asked again
@@ -131,7 +131,7 @@ describe('npx polybank demo, driven through a terminal (tmux)', () => {
     expect(end).toMatch(/Spořící účet v EUR\s+other\s+1\.90 EUR/);
     expect(end).toContain('[exit 0]');
     // The password typed is masked on screen.
-    expect(end).toMatch(/◇  Password\n│  ▪▪▪▪▪▪\n/);
+    expect(end).toMatch(/◇ {2}Password\n│ {2}▪▪▪▪▪▪\n/);
   });
 
   it('--provider skips the provider menu', async () => {
