@@ -112,6 +112,37 @@ export async function continueAuth(host: BackendHost, id: string, answer: unknow
   return stepAndSave(host, id, connection, claimed, options);
 }
 
+/**
+ * Asks the provider for a new code for the OTP challenge stored under `id` — because the user
+ * asked: the SDK never resends on its own. Claimed like an answer (of two concurrent
+ * requests, one sends and the other gets a ConflictError); the refreshed challenge is stored
+ * and returned. A failed resend releases the claim and keeps the step: the code already sent
+ * may still work.
+ */
+export async function resendAuth(host: BackendHost, id: string): Promise<AuthProgress> {
+  const stored = await host.store.load(id);
+  if (!stored) throw new ConnectionError('auth_expired', `authentication ${id} has expired or does not exist: start again`);
+  if (stored.entry.inFlight) {
+    throw new ConflictError(`authentication ${id} is being continued by another request (since ${stored.entry.inFlight.since})`);
+  }
+  const connection = await host.resume(stored.entry.checkpoint);
+  const pending = connection.pendingChallenge;
+  if (pending?.type !== 'otp' || !pending.resend) {
+    throw new ChallengeStateError(`authentication ${id} has no code to resend now (${pending ? `a ${pending.type} challenge` : connection.status.status})`);
+  }
+  const ttlMs = ttlFor(stored.entry.checkpoint, host.ttl, Date.now());
+  const claimed = await host.store.save(id, { checkpoint: stored.entry.checkpoint, inFlight: { since: new Date().toISOString() } }, { expectedVersion: stored.version, ttlMs });
+  try {
+    await pending.resend();
+  } catch (error) {
+    await host.store.save(id, { checkpoint: stored.entry.checkpoint }, { expectedVersion: claimed, ttlMs });
+    throw error;
+  }
+  const checkpoint = await connection.checkpoint();
+  await host.store.save(id, { checkpoint }, { expectedVersion: claimed, ttlMs: ttlFor(checkpoint, host.ttl, Date.now()) });
+  return view(id, connection);
+}
+
 /** Cancels a stored authentication at the provider and forgets it. */
 export async function abandonAuth(host: BackendHost, id: string): Promise<boolean> {
   const stored = await host.store.load(id);

@@ -2,7 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import { callbackParams } from './answers.js';
 import { CheckpointCodec, type Checkpoint } from './checkpoint.js';
 import { Connection } from './connection.js';
-import { abandonAuth, beginAuth, continueAuth, type AuthProgress, type BackendHost, type StepOptions, type StoreTtl } from './backend.js';
+import { abandonAuth, beginAuth, continueAuth, resendAuth, type AuthProgress, type BackendHost, type StepOptions, type StoreTtl } from './backend.js';
 import { CheckpointError, ConfigurationError, ConnectionError, ValidationError } from './errors.js';
 import { randomId } from './kit.js';
 import { refreshConnections, type RefreshOptions, type RefreshResult } from './refresh.js';
@@ -253,6 +253,14 @@ export class Polybank<P extends AnyProvider = AnyProvider> extends EventEmitter<
    */
   continue(id: string, answer?: unknown, options: StepOptions = {}): Promise<AuthProgress> {
     return continueAuth(this.#backend, id, answer, options);
+  }
+
+  /**
+   * Sends a new code for the OTP challenge stored under `id`, when the user asks for one
+   * (`challenge.canResend`); returns the refreshed challenge. Never called by the SDK itself.
+   */
+  resend(id: string): Promise<AuthProgress> {
+    return resendAuth(this.#backend, id);
   }
 
   /** The Connection stored under `id` (e.g. to list accounts once it is active). */
