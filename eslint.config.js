@@ -42,6 +42,11 @@ export default tseslint.config(
     },
   },
   {
+    // The web example's page: plain browser JavaScript, no build step.
+    files: ['examples/web/public/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['examples/**', 'scripts/**', 'bench/**', 'src/cli/**', 'test/support/*-script.ts'],
     rules: { 'no-console': 'off' },
   },
