@@ -120,7 +120,14 @@ export async function startSandbox(options: SandboxOptions, callbackUrl: string)
     fintecture({ appId: 'sim-app-id', appSecret: options.fintecture?.appSecret ?? 'sim-app-secret', baseUrl: fintectureSim.baseUrl, pollIntervalMs: 500 }),
     // The bank sends the browser back to this app's callback (webauth).
     powens({ baseUrl: powensSim.baseUrl, ...powensSim.client, redirectUri: callbackUrl, polling: { intervalMs: 500 } }),
-    flinks({ customerId: FLINKS_CUSTOMER_ID, baseUrl: flinksSim.baseUrl, ...options.flinks, asyncPollIntervalMs: 300, decoupledPollIntervalMs: 500 }),
+    flinks({
+      customerId: FLINKS_CUSTOMER_ID,
+      baseUrl: flinksSim.baseUrl,
+      ...(options.flinks?.authKey ? { authKey: options.flinks.authKey } : {}),
+      ...(options.flinks?.apiKey ? { apiKey: options.flinks.apiKey } : {}),
+      asyncPollIntervalMs: 300,
+      decoupledPollIntervalMs: 500,
+    }),
     powerauth({ baseUrl: powerauthSim.baseUrl, organizationId: 'RETAIL' }),
   ];
   const sims = { fintecture: fintectureSim, powens: powensSim, flinks: flinksSim, powerauth: powerauthSim } as unknown as Record<ProviderId, Simulator<unknown>>;

@@ -47,7 +47,8 @@ function optionList(name, options, multiple, path) {
   for (const option of options) {
     const id = `f${++ids}`;
     const image = option.image && IMAGE_TYPES.test(option.image.mediaType) ? h('img', { src: `data:${option.image.mediaType};base64,${option.image.data}`, alt: option.label }) : null;
-    list.append(h('label', { class: 'option', for: id }, h('input', { type, id, name, value: option.id }), image, h('span', { text: option.label })));
+    // An image option is its image (alt: its label); a text option its label.
+    list.append(h('label', { class: 'option', for: id }, h('input', { type, id, name, value: option.id }), image ?? h('span', { text: option.label })));
   }
   return [list, issueSlot(path)];
 }
