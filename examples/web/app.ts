@@ -54,6 +54,8 @@ const STATIC: Record<string, { file: string; type: string }> = {
 // No inline script or style, images only from this page or data: URLs (the image challenges).
 const CSP = "default-src 'self'; img-src 'self' data:; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 const MAX_BODY = 64 * 1024;
+/** A browser session unused this long is forgotten (its link has expired at the provider by then). */
+const SESSION_IDLE_MS = 30 * 60_000;
 
 class HttpError extends Error {
   constructor(
@@ -91,7 +93,7 @@ function clientIp(req: IncomingMessage): string {
 }
 
 export async function startWebExample(options: WebExampleOptions = {}): Promise<WebExample> {
-  const sessions = new Map<string, LinkSession>();
+  const sessions = new Map<string, { link: LinkSession; seenAt: number }>();
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const url = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
@@ -109,14 +111,20 @@ export async function startWebExample(options: WebExampleOptions = {}): Promise<
   const publicDir = new URL('./public/', import.meta.url);
 
   function session(req: IncomingMessage, res: ServerResponse): LinkSession {
+    const now = Date.now();
     const sid = /(?:^|;\s*)sid=([0-9a-f]{32})(?:;|$)/.exec(req.headers.cookie ?? '')?.[1];
     const found = sid ? sessions.get(sid) : undefined;
-    if (found) return found;
+    if (found && now - found.seenAt < SESSION_IDLE_MS) {
+      found.seenAt = now;
+      return found.link;
+    }
+    // In memory, for one instance: a real app keeps sessions where its other instances see them too.
+    for (const [key, s] of sessions) if (now - s.seenAt >= SESSION_IDLE_MS) sessions.delete(key);
     const fresh = randomBytes(16).toString('hex');
     // Lax: the cookie comes back on the bank's top-level redirect to /callback.
     res.setHeader('set-cookie', `sid=${fresh}; HttpOnly; SameSite=Lax; Path=/`);
     const created: LinkSession = { view: { state: 'idle' } };
-    sessions.set(fresh, created);
+    sessions.set(fresh, { link: created, seenAt: now });
     return created;
   }
 
@@ -172,7 +180,7 @@ export async function startWebExample(options: WebExampleOptions = {}): Promise<
     sandbox,
     bank,
     async close() {
-      for (const s of sessions.values()) s.polling?.abort();
+      for (const s of sessions.values()) s.link.polling?.abort();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sandbox.close();

@@ -74,7 +74,8 @@ function challengeView(challenge: ChallengeData): ChallengeData {
     case 'choice':
       return { ...base, type: 'choice', prompt: challenge.prompt, kind: challenge.kind, options: challenge.options, multiple: challenge.multiple, ...(challenge.methods ? { methods: challenge.methods } : {}) };
     case 'decoupled':
-      return { ...base, type: 'decoupled', channel: challenge.channel, ...(challenge.appUrl ? { appUrl: challenge.appUrl } : {}), ...(challenge.qrCode ? { qrCode: challenge.qrCode } : {}) };
+      // The app-to-app link is for the person's phone; this page renders no QR code, so qrCode stays here.
+      return { ...base, type: 'decoupled', channel: challenge.channel, ...(challenge.appUrl ? { appUrl: challenge.appUrl } : {}) };
     case 'redirect':
       return { ...base, type: 'redirect', url: challenge.url };
     case 'consent':
@@ -121,5 +122,5 @@ export function errorView(error: unknown, current: View): { status: number; view
     return { status: 200, view: { state, ...(current.provider ? { provider: current.provider } : {}), error: errorOf(error.reason, error.userMessage, error.userAction, error.retryable) } };
   }
   const reason = isPolybankError(error) && error.retryable ? 'provider_unavailable' : 'unknown';
-  return { status: 502, view: { state: 'failed', ...(current.provider ? { provider: current.provider } : {}), error: errorOf(reason, undefined, 'none', reason !== 'unknown') } };
+  return { status: isPolybankError(error) ? 502 : 500, view: { state: 'failed', ...(current.provider ? { provider: current.provider } : {}), error: errorOf(reason, undefined, 'none', reason !== 'unknown') } };
 }

@@ -10,14 +10,18 @@ let providers = [];
 let waiting = null;
 
 async function api(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const view = await response.json();
-  if (view && typeof view.state === 'string') return view;
-  return { state: 'failed', error: { message: view?.error ?? `The server answered HTTP ${response.status}.` } };
+  try {
+    const response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const view = await response.json();
+    if (view && typeof view.state === 'string') return view;
+    return { state: 'failed', error: { message: view?.error ?? `The server answered HTTP ${response.status}.` } };
+  } catch {
+    return { state: 'failed', error: { message: 'This page lost its connection to the server. Reload it to see where your link stands.' } };
+  }
 }
 
 // ---------------------------------------------------------------- the provider picker
