@@ -213,6 +213,22 @@ describe('examples/web in headless Chromium', { timeout: 40_000 }, () => {
     await expectNoSecrets(v);
   });
 
+  it('powens: the bank\'s webauth page and back through the callback', async () => {
+    const v = await visit();
+    await start(v, 'powens', 'webauthRequired');
+    await linkButton(v.page).click();
+    await v.page.getByLabel('Identifiant').fill('web-user');
+    await v.page.getByLabel('Code (1234)').fill(SECRETS.powens.password);
+    await continueButton(v.page).click();
+    const go = v.page.getByRole('link', { name: 'Continue to your bank' });
+    await go.waitFor();
+    expect(new URL((await go.getAttribute('href')) as string).origin).toBe(app.sandbox.server.origin);
+    await go.click();
+    await expectAccounts(v.page, /Compte chèque\s+checking\s+7764\.38 EUR/, 'powens-webauth-accounts');
+    expect(v.requested.some((u) => u.startsWith(`${app.url}/callback?`))).toBe(true);
+    await expectNoSecrets(v);
+  });
+
   it('powens: an approval that never comes, cancelled with the button (deleted at Powens)', async () => {
     const v = await visit();
     await start(v, 'powens', 'longDecoupled');
@@ -309,6 +325,25 @@ describe('examples/web in headless Chromium', { timeout: 40_000 }, () => {
     await shot(v.page, 'flinks-multiple-choice');
     await continueButton(v.page).click();
     await expectAccounts(v.page, /savings/, 'flinks-choice-accounts');
+    await expectNoSecrets(v);
+  });
+
+  it('flinks: a phone number and Text or Call, then the code', async () => {
+    const v = await visit();
+    await start(v, 'flinks', 'td_2step');
+    await v.page.getByLabel('Password').fill(SECRETS.flinks.password);
+    await linkButton(v.page).click();
+    await v.page.getByRole('group', { name: 'Choose a phone number' }).waitFor();
+    await v.page.getByRole('radio', { name: 'PhoneNumber #2' }).check();
+    await v.page.getByRole('group', { name: 'How should the code reach you?' }).getByRole('radio', { name: 'Text' }).check();
+    await shot(v.page, 'flinks-text-or-call');
+    await continueButton(v.page).click();
+    const code = v.page.getByLabel('Enter the security code (sent by sms)');
+    await code.waitFor();
+    await expect.poll(() => v.page.locator('#sandbox-text').innerText()).toContain(sim<FlinksSimState>('flinks').state.securityCode);
+    await code.fill(sim<FlinksSimState>('flinks').state.securityCode);
+    await continueButton(v.page).click();
+    await expectAccounts(v.page, /savings/, 'flinks-text-or-call-accounts');
     await expectNoSecrets(v);
   });
 
