@@ -34,6 +34,19 @@ export default tseslint.config(
     },
   },
   {
+    // msw's root entry also loads its WebSocket API, whose module-level BroadcastChannel keeps a
+    // Deno process alive forever: polybank/testing imports msw's subpaths only.
+    files: ['src/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [{ name: 'msw', message: "Import from 'msw/http' or 'msw/utils/*': the root entry keeps Deno alive (npm run test:runtimes)." }] }],
+    },
+  },
+  {
+    // The web example's page: plain browser JavaScript, no build step.
+    files: ['examples/web/public/**'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['examples/**', 'scripts/**', 'bench/**', 'src/cli/**', 'test/support/*-script.ts'],
     rules: { 'no-console': 'off' },
   },

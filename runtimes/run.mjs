@@ -20,6 +20,10 @@
  *    run with no compatibility flags), checks each scenario ends as its driver documents and
  *    that every runtime produced the same normalized accounts, prints a table, and exits
  *    non-zero when any runtime fails.
+ * 5. In Node, Bun and Deno, also runs testing.mjs: `polybank/testing` loaded, its simulators
+ *    served from inside the runtime, one link per provider. Both scripts must exit on their own
+ *    within EXIT_BOUND_MS of printing their result (nothing left keeping the event loop alive);
+ *    a process that lingers is killed and fails its runtime.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -61,16 +65,21 @@ const SCENARIOS = [
   ['fintecture', 'agfbfr-decoupled-refused'],
 ];
 
+const DENO = ['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1'];
 const RUNTIMES = [
-  { id: 'node24', label: 'Node 24', agent: /^Node\.js\/24\b/, bin: () => rootNode(), version: (v) => v.trim(), run: cliRunner([]) },
-  { id: 'node22', label: 'Node 22', agent: /^Node\.js\/22\b/, bin: () => bin('node22'), version: (v) => v.trim(), run: cliRunner([]) },
-  { id: 'bun', label: 'Bun', agent: /^Bun\//, bin: () => bin('bun'), version: (v) => v.trim(), run: cliRunner([]) },
+  { id: 'node24', label: 'Node 24', agent: /^Node\.js\/24\b/, bin: () => rootNode(), version: (v) => v.trim(), run: cliRunner([]), testing: testingRunner([]) },
+  { id: 'node22', label: 'Node 22', agent: /^Node\.js\/22\b/, bin: () => bin('node22'), version: (v) => v.trim(), run: cliRunner([]), testing: testingRunner([]) },
+  { id: 'bun', label: 'Bun', agent: /^Bun\//, bin: () => bin('bun'), version: (v) => v.trim(), run: cliRunner([]), testing: testingRunner([]) },
   // Deno's permissions prove what the SDK needs: the network to loopback, nothing else (no env, no files).
-  { id: 'deno', label: 'Deno', agent: /^Deno\//, bin: () => bin('deno'), version: (v) => v.split('\n')[0].replace(/^deno /, '').replace(/ \(.*/, ''), run: cliRunner(['run', '--quiet', '--no-prompt', '--no-lock', '--allow-net=127.0.0.1']) },
+  // polybank/testing needs the environment too: msw's interceptors (the `debug` package) read it at import.
+  { id: 'deno', label: 'Deno', agent: /^Deno\//, bin: () => bin('deno'), version: (v) => v.split('\n')[0].replace(/^deno /, '').replace(/ \(.*/, ''), run: cliRunner(DENO), testing: testingRunner([...DENO, '--allow-env']) },
+  // workerd serves requests and never exits by itself; polybank/testing's loopback server is node:http, which it lacks.
   { id: 'workerd', label: 'workerd', agent: /^Cloudflare-Workers/, bin: () => bin('workerd'), version: (v) => v.trim().replace(/^workerd /, ''), run: runWorkerd },
 ];
 
 const TIMEOUT_MS = 120_000;
+/** How long a script may take to exit after printing its result: longer means something keeps it alive. */
+const EXIT_BOUND_MS = 5_000;
 /** Globals of Node (and Bun, Deno) that workerd and browsers lack: the SDK must not need them. */
 const NODE_ONLY = ['setImmediate', 'process', 'Buffer'];
 
@@ -91,26 +100,48 @@ if (only && selected.length !== only.length) {
 
 // ---------------------------------------------------------------- processes
 
-function run(command, args, { cwd = root, env = process.env, timeoutMs = TIMEOUT_MS, input } = {}) {
+/**
+ * Runs a command to its end. With `exitAfter`, the process must exit within `exitAfter.ms` of
+ * printing a line that starts with `exitAfter.marker`: if it lingers, it is killed and the
+ * result says `lingered` (and `exitMs` is how long it took otherwise).
+ */
+function run(command, args, { cwd = root, env = process.env, timeoutMs = TIMEOUT_MS, input, exitAfter } = {}) {
   return new Promise((resolvePromise) => {
     const child = spawn(command, args, { cwd, env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;
-    child.stdout.on('data', (chunk) => (stdout += chunk));
+    let lingered = false;
+    let markedAt;
+    let lingerTimer;
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      if (exitAfter && markedAt === undefined && stdout.split('\n').some((l) => l.startsWith(exitAfter.marker))) {
+        markedAt = Date.now();
+        lingerTimer = setTimeout(() => {
+          lingered = true;
+          child.kill('SIGKILL');
+        }, exitAfter.ms);
+      }
+    });
     child.stderr.on('data', (chunk) => (stderr += chunk));
     if (input !== undefined) child.stdin.end(input);
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
     }, timeoutMs);
-    child.on('error', (error) => {
+    const done = () => {
       clearTimeout(timer);
-      resolvePromise({ code: -1, stdout, stderr: `${stderr}${error.message}`, timedOut });
+      clearTimeout(lingerTimer);
+    };
+    child.on('error', (error) => {
+      done();
+      resolvePromise({ code: -1, stdout, stderr: `${stderr}${error.message}`, timedOut, lingered });
     });
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code: code ?? (signal ? 128 : -1), stdout, stderr, timedOut });
+      done();
+      const exitMs = markedAt === undefined ? undefined : Date.now() - markedAt;
+      resolvePromise({ code: code ?? (signal ? 128 : -1), stdout, stderr, timedOut, lingered, exitMs });
     });
   });
 }
@@ -261,14 +292,24 @@ async function startWorld() {
 
 // ---------------------------------------------------------------- runtimes
 
+/** Runs `script` in the runtime; its `marker` line is its JSON result, after which it must exit by itself. */
+async function runScript(runtime, prefix, script, args, marker) {
+  const result = await run(runtime.bin(), [...prefix, join(here, script), ...args], { cwd: here, env: childEnv(), exitAfter: { marker, ms: EXIT_BOUND_MS } });
+  const line = result.stdout.split('\n').find((l) => l.startsWith(marker));
+  const output = `${result.stderr}\n${result.stdout}`.trim();
+  if (result.lingered) return { failure: `${script} printed its result but did not exit within ${EXIT_BOUND_MS / 1000} s (something keeps the event loop alive)`, output };
+  if (result.timedOut) return { failure: `${script} timed out after ${TIMEOUT_MS / 1000} s`, output };
+  if (result.code !== 0 || !line) return { failure: `${script} exited with code ${result.code}`, output };
+  return { data: JSON.parse(line.slice(marker.length)), exitMs: result.exitMs };
+}
+
 function cliRunner(prefix) {
-  return async (runtime, oracleUrl) => {
-    const result = await run(runtime.bin(), [...prefix, join(here, 'cli.mjs'), oracleUrl], { cwd: here, env: childEnv() });
-    const line = result.stdout.split('\n').find((l) => l.startsWith('POLYBANK_RESULT '));
-    if (result.timedOut) return { failure: `timed out after ${TIMEOUT_MS / 1000} s`, output: result.stderr || result.stdout };
-    if (result.code !== 0 || !line) return { failure: `exited with code ${result.code}`, output: `${result.stderr}\n${result.stdout}`.trim() };
-    return { data: JSON.parse(line.slice('POLYBANK_RESULT '.length)) };
-  };
+  return (runtime, oracleUrl) => runScript(runtime, prefix, 'cli.mjs', [oracleUrl], 'POLYBANK_RESULT ');
+}
+
+/** testing.mjs: polybank/testing loaded and its simulators served inside the runtime (no oracle needed). */
+function testingRunner(prefix) {
+  return (runtime) => runScript(runtime, prefix, 'testing.mjs', [], 'POLYBANK_TESTING ');
 }
 
 async function freePort() {
@@ -416,6 +457,18 @@ function check(runtime, data, world) {
   return problems;
 }
 
+/** Problems of the testing entry's run: every provider's link ends active, through the simulators served in the runtime. */
+function checkTesting(testing) {
+  if (!testing) return [];
+  if (testing.failure) return [`polybank/testing: ${testing.failure}`];
+  const problems = [];
+  if (testing.data.results.length !== 4) problems.push(`polybank/testing: ${testing.data.results.length} providers linked, not 4`);
+  for (const r of testing.data.results) {
+    if (r.outcome !== 'active' || !(r.accounts > 0)) problems.push(`polybank/testing: ${r.provider} ${r.scenario} ended ${r.outcome}${r.error ? ` (${r.error})` : ''}`);
+  }
+  return problems;
+}
+
 /**
  * What must be the same in every runtime: each scenario's outcome, challenge sequence and
  * normalized accounts. Identifiers a simulator draws at random
@@ -458,6 +511,20 @@ function cell(data, provider, name) {
   return `${r.outcome}${detail ? ` (${detail})` : ''}`;
 }
 
+function testingCell(testing) {
+  if (!testing) return 'n/a';
+  if (testing.failure) return 'FAIL';
+  return `${testing.data.results.filter((r) => r.outcome === 'active').length}/4 linked`;
+}
+
+/** How long after printing its result each script took to exit by itself. */
+function exitCell(o) {
+  const times = [o.exitMs, o.testing?.exitMs].filter((ms) => ms !== undefined);
+  if (o.runtime.id === 'workerd') return 'n/a (a server)';
+  if (times.length === 0) return '-';
+  return `≤ ${(Math.max(...times) / 1000).toFixed(1)} s`;
+}
+
 // ---------------------------------------------------------------- main
 
 async function main() {
@@ -478,8 +545,16 @@ async function main() {
       } catch (error) {
         entry.failure = `the runner failed: ${error?.stack ?? error}`;
       }
+      if (runtime.testing) {
+        try {
+          entry.testing = await runtime.testing(runtime);
+        } catch (error) {
+          entry.testing = { failure: `the runner failed: ${error?.stack ?? error}` };
+        }
+      }
       entry.ms = Date.now() - t0;
-      entry.problems = entry.data ? check(runtime, entry.data, world) : [entry.failure];
+      entry.problems = [...(entry.data ? check(runtime, entry.data, world) : [entry.failure]), ...checkTesting(entry.testing)];
+      if (entry.testing?.failure && entry.testing.output) entry.output = `${entry.output ?? ''}\n${entry.testing.output}`.trim();
       outcomes.push(entry);
       console.log(`${entry.problems.length ? 'FAIL' : 'ok  '} ${runtime.label.padEnd(8)} ${entry.version.padEnd(16)} ${(entry.ms / 1000).toFixed(1)} s`);
     }
@@ -497,7 +572,7 @@ async function main() {
     o.same = !diff;
   }
 
-  const header = ['runtime', 'version', ...SCENARIOS.map(([p, n]) => (n.endsWith('refused') ? `${p} refused` : p)), 'same accounts', 'secrets shown', 'requests', 'time', 'result'];
+  const header = ['runtime', 'version', ...SCENARIOS.map(([p, n]) => (n.endsWith('refused') ? `${p} refused` : p)), 'same accounts', 'secrets shown', 'requests', 'polybank/testing', 'exits', 'time', 'result'];
   const rows = outcomes.map((o) => [
     o.runtime.label,
     o.version,
@@ -505,6 +580,8 @@ async function main() {
     o === reference ? 'reference' : o.same ? 'yes' : o.data && reference ? 'NO' : '-',
     o.data ? `${o.data.leaks.length ? 'YES' : 'none'} (${o.data.secretsChecked} checked)` : '-',
     o.data?.requests ?? '-',
+    testingCell(o.testing),
+    exitCell(o),
     `${(o.ms / 1000).toFixed(1)} s`,
     o.problems.length ? 'FAIL' : 'pass',
   ]);

@@ -3,33 +3,32 @@
  * The `polybank` command. `polybank demo` links a bank connection at the terminal through
  * the bundled simulators (offline); `--auto` answers with the simulated person's answers.
  */
-import { demo } from './demo.js';
+import { HELP, UsageError, packageVersion, parseCommand } from './args.js';
+import { EXIT, demo } from './demo.js';
 
-const HELP = `Usage: polybank demo [--auto] [--provider <id>] [--scenario <name>]
-
-  demo         link a connection through a bundled provider simulator (offline)
-  --auto       no prompts: answer as the simulated person would (default without a terminal)
-  --provider   fintecture | powens | flinks | powerauth
-  --scenario   one of the provider's simulator scenarios (the interactive menu lists them)
-`;
-
-function flag(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
-
-async function main(args: string[]): Promise<number> {
-  if (args[0] !== 'demo' || args.includes('--help') || args.includes('-h')) {
+async function main(argv: string[]): Promise<number> {
+  const command = parseCommand(argv);
+  if (command.command === 'help') {
     process.stdout.write(HELP);
-    return args[0] === 'demo' || args.includes('--help') || args.includes('-h') ? 0 : 1;
+    return EXIT.ok;
   }
-  const provider = flag(args, '--provider');
-  const scenario = flag(args, '--scenario');
+  if (command.command === 'version') {
+    process.stdout.write(`polybank ${packageVersion()}\n`);
+    return EXIT.ok;
+  }
+  // Ctrl-C outside a prompt (a request in flight): abort the link, which cancels it at the
+  // provider, and exit 130 once cleaned up. A second Ctrl-C does not wait.
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) process.exit(EXIT.cancelled);
+    interrupt.abort();
+  });
   return demo({
-    auto: args.includes('--auto') || !process.stdin.isTTY || !process.stdout.isTTY,
-    ...(provider ? { provider } : {}),
-    ...(scenario ? { scenario } : {}),
+    auto: command.auto || !process.stdin.isTTY || !process.stdout.isTTY,
+    ...(command.provider !== undefined ? { provider: command.provider } : {}),
+    ...(command.scenario !== undefined ? { scenario: command.scenario } : {}),
     out: (line) => process.stdout.write(`${line}\n`),
+    signal: interrupt.signal,
   });
 }
 
@@ -38,7 +37,12 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
+    if (error instanceof UsageError) {
+      process.stderr.write(`polybank: ${error.message}\nRun polybank --help for the usage.\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
     process.stderr.write(`polybank: ${(error as Error)?.message ?? String(error)}\n`);
-    process.exitCode = 1;
+    process.exitCode = EXIT.failed;
   },
 );

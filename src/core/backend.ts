@@ -168,6 +168,46 @@ export async function continueAuth(host: BackendHost, id: string, answer: unknow
   return stepAndSave(host, id, connection, claimed, options);
 }
 
+/**
+ * Asks the provider for a new code for the OTP challenge stored under `id` — because the user
+ * asked: the SDK never resends on its own. Claimed like an answer (of two concurrent
+ * requests, one sends and the other gets a ConflictError); the refreshed challenge is stored
+ * and returned. A failed resend stores the step as it was (under a new checkpoint: the old
+ * one was used) and releases the claim: the code already sent may still work.
+ */
+export async function resendAuth(host: BackendHost, id: string, options: CallOptions = {}): Promise<AuthProgress> {
+  validateCallOptions(options);
+  const stored = await host.store.load(id);
+  if (!stored) throw new ConnectionError('auth_expired', `authentication ${id} has expired or does not exist: start again`);
+  const now = Date.now();
+  const until = leaseEnd(stored, host.ttl.leaseMs);
+  if (until !== undefined && until > now) {
+    throw new ConflictError(`authentication ${id} is being continued by another request (until ${new Date(until).toISOString()}); try again then`, {
+      retryable: true,
+      retryAfter: new Date(until),
+    });
+  }
+  const connection = await host.resume(stored.entry.checkpoint);
+  const flow = flowOf(connection);
+  const pending = connection.pendingChallenge;
+  if (pending?.type !== 'otp' || !pending.resend) {
+    throw new ChallengeStateError(`authentication ${id} has no code to resend now (${pending ? `a ${pending.type} challenge` : connection.status.status})`);
+  }
+  const ttlMs = ttlFor(stored.entry.checkpoint, host.ttl, now);
+  const claim = { since: new Date(now).toISOString(), until: new Date(now + host.ttl.leaseMs).toISOString() };
+  const claimed = await host.store.save(id, { checkpoint: stored.entry.checkpoint, inFlight: claim }, { expectedVersion: stored.version, ttlMs: Math.max(ttlMs, host.ttl.leaseMs) });
+  let failure: unknown;
+  try {
+    await flow.resend(pending.id, options);
+  } catch (error) {
+    failure = error;
+  }
+  const checkpoint = await writeCheckpoint(host.runtime, flow, false);
+  await host.store.save(id, { checkpoint }, { expectedVersion: claimed, ttlMs: ttlFor(checkpoint, host.ttl, Date.now()) });
+  if (failure !== undefined) throw failure;
+  return view(id, connection);
+}
+
 /** Cancels a stored authentication at the provider and forgets it. */
 export async function abandonAuth(host: BackendHost, id: string): Promise<boolean> {
   const stored = await host.store.load(id);

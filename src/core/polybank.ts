@@ -1,5 +1,5 @@
 import { callbackParams } from './answers.js';
-import { abandonAuth, beginAuth, continueAuth, type AuthProgress, type BackendHost, type StepOptions, type StoreTtl } from './backend.js';
+import { abandonAuth, beginAuth, continueAuth, resendAuth, type AuthProgress, type BackendHost, type StepOptions, type StoreTtl } from './backend.js';
 import { CheckpointCodec, type Checkpoint } from './checkpoint.js';
 import { Connection, flowOf } from './connection.js';
 import { Emitter, type Listener } from './emitter.js';
@@ -328,6 +328,14 @@ export class Polybank<P extends AnyProvider = AnyProvider> {
    */
   continue(id: string, answer?: unknown, options: StepOptions = {}): Promise<AuthProgress> {
     return continueAuth(this.#backend, id, answer, options);
+  }
+
+  /**
+   * Sends a new code for the OTP challenge stored under `id`, when the user asks for one
+   * (`challenge.canResend`); returns the refreshed challenge. Never called by the SDK itself.
+   */
+  resend(id: string, options: CallOptions = {}): Promise<AuthProgress> {
+    return resendAuth(this.#backend, id, options);
   }
 
   /** The Connection stored under `id` (e.g. its `ref` once active, to list accounts). */

@@ -1,6 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { getResponse, type HttpHandler } from 'msw';
+// Subpaths, not 'msw': its root also loads msw's WebSocket API, whose module-level
+// BroadcastChannel keeps a Deno process alive forever (Node's is unref'd, Deno's cannot be).
+import type { HttpHandler } from 'msw/http';
+import { getResponse } from 'msw/utils/get-response';
 import { isResetResponse } from './faults.js';
 import type { Simulator } from './simulator.js';
 

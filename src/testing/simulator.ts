@@ -1,4 +1,5 @@
-import { http, type HttpHandler } from 'msw';
+// 'msw/http', not 'msw': the root loads msw's WebSocket API too, which keeps Deno alive (see server.ts).
+import { http, type HttpHandler } from 'msw/http';
 import { FaultInjector, applyAfter, applyBefore, type FaultSpec } from './faults.js';
 
 export type SimMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -79,6 +79,11 @@ export class Flow {
     return this.#auth.step(options, pollBudgetMs);
   }
 
+  /** Asks the provider for a new code for the pending OTP challenge (user-initiated). */
+  resend(id: string, options: CallOptions = {}): Promise<void> {
+    return this.#auth.resend(id, options);
+  }
+
   answerPending(raw: unknown): void {
     this.#auth.answerPending(raw);
   }
