@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { InvalidAnswerError, type Issue } from './errors.js';
 import {
   ChoiceAnswer,
@@ -12,7 +11,7 @@ import {
   type NormalizedAnswer,
 } from './model/challenge.js';
 import { isSecretKey } from './redact.js';
-import { toIssues } from './validate.js';
+import { check, type SchemaOutput, type StandardSchemaV1 } from './schema.js';
 
 function compile(pattern: string | undefined): RegExp | undefined {
   if (!pattern) return undefined;
@@ -34,10 +33,10 @@ function idRecord<V>(): Record<string, V> {
   return Object.create(null) as Record<string, V>;
 }
 
-function structural<T>(schema: z.ZodType<T>, raw: unknown, id: string): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new InvalidAnswerError(id, toIssues(parsed.error));
-  return parsed.data;
+function structural<S extends StandardSchemaV1>(schema: S, raw: unknown, id: string): SchemaOutput<S> {
+  const parsed = check(schema, raw);
+  if (!parsed.ok) throw new InvalidAnswerError(id, parsed.issues);
+  return parsed.value;
 }
 
 function credentials(ch: ChallengeDataOf<'credentials'>, raw: unknown): NormalizedAnswer {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CheckpointError, ConfigurationError } from './errors.js';
 import { ChallengeData } from './model/challenge.js';
 import { ConnectionStatus, ErrorReason } from './model/status.js';
@@ -15,51 +15,53 @@ import type { Json } from './provider.js';
 export const CHECKPOINT_VERSION = 2;
 
 const PollPlanSchema = z.object({
-  intervalMs: z.number().nonnegative(),
-  maxIntervalMs: z.number().nonnegative().optional(),
-  factor: z.number().positive().optional(),
-  deadline: z.iso.datetime({ offset: true }).optional(),
-  deadlineReason: ErrorReason.optional(),
+  intervalMs: z.number().check(z.nonnegative()),
+  maxIntervalMs: z.optional(z.number().check(z.nonnegative())),
+  factor: z.optional(z.number().check(z.positive())),
+  deadline: z.optional(z.iso.datetime({ offset: true })),
+  deadlineReason: z.optional(ErrorReason),
 });
 
-const JsonValue: z.ZodType<Json> = z.lazy(() =>
-  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue.optional())]),
+const JsonValue: z.ZodMiniType<Json> = z.lazy(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), z.optional(JsonValue))]),
 );
 
 /** A sealed (encrypted) blob: sensitive values that only travel encrypted, bound to their checkpoint. */
 export const SealedBlob = z.object({ alg: z.literal('A256GCM'), kid: z.string(), iv: z.string(), data: z.string() });
 export type SealedBlob = z.infer<typeof SealedBlob>;
 
-const Body = z.object({
+const BodyShape = {
   v: z.literal(CHECKPOINT_VERSION),
   /** Random, unique per checkpoint: sealed values are bound to it; a used one is not resumed twice. */
-  id: z.string().min(16).max(64),
-  provider: z.string().min(1),
+  id: z.string().check(z.minLength(16), z.maxLength(64)),
+  provider: z.string().check(z.minLength(1)),
   origin: z.enum(['connect', 'open']),
   /** Challenges issued so far, so that ids stay unique after a resume. */
-  seq: z.number().int().nonnegative(),
+  seq: z.number().check(z.int(), z.nonnegative()),
   status: ConnectionStatus,
-  ref: JsonValue.optional(),
-  state: JsonValue.optional(),
+  ref: z.optional(JsonValue),
+  state: z.optional(JsonValue),
   /** What the loop waits for: a challenge to (re-)yield, and/or a poll to continue. */
-  pending: z
-    .object({
-      challenge: ChallengeData.optional(),
-      poll: PollPlanSchema.optional(),
-    })
-    .optional(),
-  sealed: SealedBlob.optional(),
+  pending: z.optional(
+    z.object({
+      challenge: z.optional(ChallengeData),
+      poll: z.optional(PollPlanSchema),
+    }),
+  ),
+  sealed: z.optional(SealedBlob),
   /** Names of sensitive values left out because no encryption key is configured. */
-  dropped: z.array(z.string()).optional(),
+  dropped: z.optional(z.array(z.string())),
   createdAt: z.iso.datetime({ offset: true }),
   /** After this, `resume` refuses the checkpoint. */
   expiresAt: z.iso.datetime({ offset: true }),
-});
+};
+const Body = z.object(BodyShape);
+const StrictBody = z.strictObject(BodyShape);
 
-const Mac = z.object({ alg: z.literal('HS256'), kid: z.string().min(1), value: z.string().min(1) });
+const Mac = z.object({ alg: z.literal('HS256'), kid: z.string().check(z.minLength(1)), value: z.string().check(z.minLength(1)) });
 
 /** The versioned, authenticated JSON a connection can be resumed from. Never holds a secret. */
-export const Checkpoint = Body.extend({ mac: Mac });
+export const Checkpoint = z.object({ ...BodyShape, mac: Mac });
 export type Checkpoint = z.infer<typeof Checkpoint>;
 export type CheckpointBody = z.infer<typeof Body>;
 
@@ -163,7 +165,7 @@ export class CheckpointCodec {
     const raw = Object.fromEntries(Object.entries(input).filter(([k]) => k !== 'mac'));
     const expected = toBase64Url(await crypto.subtle.sign('HMAC', key.key, encoder.encode(canonicalJson(raw))));
     if (!timingSafeEqual(expected, mac.data.value)) throw new CheckpointError('checkpoint integrity check failed: it was modified');
-    const parsed = Body.strict().safeParse(raw);
+    const parsed = StrictBody.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new CheckpointError(`malformed checkpoint${issue ? ` at ${issue.path.join('.') || '(root)'}: ${issue.message}` : ''}`);

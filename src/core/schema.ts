@@ -38,6 +38,12 @@ export declare namespace StandardSchemaV1 {
   type InferOutput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['output'];
 }
 
+import { config } from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini ships without messages ("Invalid input"): the SDK's errors say what is expected.
+config(en());
+
 /** What a schema accepts (`z.input`), for any Standard Schema. */
 export type SchemaInput<S> = S extends StandardSchemaV1 ? StandardSchemaV1.InferInput<S> : never;
 /** What a schema produces (`z.output`), for any Standard Schema. */

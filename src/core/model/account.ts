@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CurrencyCode, Money } from './money.js';
 
 export const AccountType = z.enum(['checking', 'savings', 'card', 'loan', 'investment', 'other']);
@@ -6,32 +6,32 @@ export type AccountType = z.infer<typeof AccountType>;
 
 export const Balances = z.object({
   /** Booked balance. */
-  current: Money.optional(),
+  current: z.optional(Money),
   /** What can be spent now (booked plus pending, plus overdraft where the provider counts it). */
-  available: Money.optional(),
+  available: z.optional(Money),
   /** Credit limit or overdraft limit. */
-  limit: Money.optional(),
+  limit: z.optional(Money),
 });
 
 /** A bank account, the same whichever provider it came through. */
 export const Account = z.object({
-  id: z.string().min(1),
-  provider: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
+  provider: z.string().check(z.minLength(1)),
   /** The connection reference it belongs to (LoginId, Powens connection id, Fintecture customer id, …). */
-  connectionId: z.string().min(1),
+  connectionId: z.string().check(z.minLength(1)),
   name: z.string(),
   type: AccountType,
-  iban: z.string().regex(/^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/, 'expected an IBAN without spaces').optional(),
+  iban: z.optional(z.string().check(z.regex(/^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/, 'expected an IBAN without spaces'))),
   /** Account number, masked where the provider masks it. */
-  number: z.string().optional(),
+  number: z.optional(z.string()),
   currency: CurrencyCode,
   balances: Balances,
-  holder: z.string().optional(),
+  holder: z.optional(z.string()),
   /** `disabled`: known but not synchronized (e.g. Powens accounts before the user enables them). */
-  status: z.enum(['active', 'disabled']).optional(),
-  usableForPayment: z.boolean().optional(),
+  status: z.optional(z.enum(['active', 'disabled'])),
+  usableForPayment: z.optional(z.boolean()),
   /** Why the account cannot be used for payments, when the provider says. */
-  unusableForPaymentReason: z.string().optional(),
+  unusableForPaymentReason: z.optional(z.string()),
   /** The provider's own object, untouched. */
   raw: z.unknown(),
 });

@@ -1,37 +1,37 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 const IsoDate = z.iso.datetime({ offset: true });
 
 /** Fields every challenge has. `id` is unique within a connection; `expiresAt` when the provider says. */
 const base = {
-  id: z.string().min(1),
-  provider: z.string().min(1),
-  expiresAt: IsoDate.optional(),
+  id: z.string().check(z.minLength(1)),
+  provider: z.string().check(z.minLength(1)),
+  expiresAt: z.optional(IsoDate),
   /** Text to show the user, as the provider wrote it. */
-  message: z.string().optional(),
+  message: z.optional(z.string()),
 };
 
 export const CredentialField = z.object({
-  name: z.string().min(1),
+  name: z.string().check(z.minLength(1)),
   label: z.string(),
-  kind: z.enum(['text', 'password', 'date', 'number', 'list']).default('text'),
+  kind: z._default(z.enum(['text', 'password', 'date', 'number', 'list']), 'text'),
   /** A secret value (password, PIN): never logged, never checkpointed. */
-  secret: z.boolean().default(false),
-  required: z.boolean().default(true),
-  description: z.string().optional(),
+  secret: z._default(z.boolean(), false),
+  required: z._default(z.boolean(), true),
+  description: z.optional(z.string()),
   /** A regular expression the value must match (when it compiles as a JavaScript RegExp). */
-  pattern: z.string().optional(),
+  pattern: z.optional(z.string()),
   /** For `list` fields: the only values accepted. */
-  choices: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  choices: z.optional(z.array(z.object({ value: z.string(), label: z.string() }))),
 });
 export type CredentialField = z.infer<typeof CredentialField>;
 
 export const CredentialsChallengeData = z.object({
   ...base,
   type: z.literal('credentials'),
-  fields: z.array(CredentialField).min(1),
+  fields: z.array(CredentialField).check(z.minLength(1)),
   /** Attempts left before the bank blocks the user, when the provider says to show them. */
-  remainingAttempts: z.number().int().nonnegative().optional(),
+  remainingAttempts: z.optional(z.number().check(z.int(), z.nonnegative())),
 });
 
 export const OtpChannel = z.enum(['sms', 'app', 'token', 'email', 'call', 'unknown']);
@@ -39,37 +39,37 @@ export const OtpChallengeData = z.object({
   ...base,
   type: z.literal('otp'),
   channel: OtpChannel,
-  label: z.string().optional(),
-  length: z.number().int().positive().optional(),
-  pattern: z.string().optional(),
-  remainingAttempts: z.number().int().nonnegative().optional(),
+  label: z.optional(z.string()),
+  length: z.optional(z.number().check(z.int(), z.positive())),
+  pattern: z.optional(z.string()),
+  remainingAttempts: z.optional(z.number().check(z.int(), z.nonnegative())),
   /** True when `challenge.resend()` can ask the provider for a new code. */
-  canResend: z.boolean().default(false),
+  canResend: z._default(z.boolean(), false),
   /** True when the provider verifies the password together with the code (PowerAuth 2FA). */
-  passwordRequired: z.boolean().default(false),
+  passwordRequired: z._default(z.boolean(), false),
 });
 
 export const ChoiceOption = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   label: z.string(),
-  image: z.object({ mediaType: z.string(), data: z.string() }).optional(),
+  image: z.optional(z.object({ mediaType: z.string(), data: z.string() })),
 });
 
 export const QuestionPrompt = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   text: z.string(),
   /** When present, the user first picks one of these questions, then answers it: `{ question, answer }`. */
-  questions: z.array(z.string()).min(1).optional(),
+  questions: z.optional(z.array(z.string()).check(z.minLength(1))),
   /** When present, the answer is one of these option ids (or several when `multiple`), not free text. */
-  choices: z.array(ChoiceOption).min(1).optional(),
-  multiple: z.boolean().optional(),
+  choices: z.optional(z.array(ChoiceOption).check(z.minLength(1))),
+  multiple: z.optional(z.boolean()),
 });
 export type QuestionPrompt = z.infer<typeof QuestionPrompt>;
 export const QuestionsChallengeData = z.object({
   ...base,
   type: z.literal('questions'),
   /** All prompts are answered together, in one answer. */
-  prompts: z.array(QuestionPrompt).min(1),
+  prompts: z.array(QuestionPrompt).check(z.minLength(1)),
 });
 
 export const ChoiceChallengeData = z.object({
@@ -78,20 +78,20 @@ export const ChoiceChallengeData = z.object({
   prompt: z.string(),
   /** What the options are: plain choices, images, or phone numbers to receive a code by text or call. */
   kind: z.enum(['single', 'multiple', 'image', 'text_or_call']),
-  options: z.array(ChoiceOption).min(1),
+  options: z.array(ChoiceOption).check(z.minLength(1)),
   multiple: z.boolean(),
   /** For `text_or_call`: how the code is delivered; the answer names one. */
-  methods: z.array(z.string()).min(1).optional(),
+  methods: z.optional(z.array(z.string()).check(z.minLength(1))),
 });
 
 export const DecoupledChallengeData = z.object({
   ...base,
   type: z.literal('decoupled'),
-  channel: z.enum(['app', 'sms', 'email', 'device', 'unknown']).default('unknown'),
+  channel: z._default(z.enum(['app', 'sms', 'email', 'device', 'unknown']), 'unknown'),
   /** Data to render as a QR code, when the provider offers one. */
-  qrCode: z.string().optional(),
+  qrCode: z.optional(z.string()),
   /** An app-to-app link, when the provider offers one. */
-  appUrl: z.string().optional(),
+  appUrl: z.optional(z.string()),
 });
 
 export const RedirectChallengeData = z.object({
@@ -99,19 +99,19 @@ export const RedirectChallengeData = z.object({
   type: z.literal('redirect'),
   url: z.url(),
   /** The anti-forgery state the callback must carry back. */
-  state: z.string().optional(),
+  state: z.optional(z.string()),
   /** The callback parameter that carries it back, when the provider does not call it `state` (GoCardless: `ref`). */
-  stateParam: z.string().min(1).optional(),
+  stateParam: z.optional(z.string().check(z.minLength(1))),
 });
 
 export const ConsentOption = z.object({
-  id: z.string().min(1),
+  id: z.string().check(z.minLength(1)),
   /** HTML as the provider sent it; sanitize before rendering. */
   label: z.string(),
   required: z.boolean(),
-  defaultChecked: z.boolean().default(false),
+  defaultChecked: z._default(z.boolean(), false),
   /** The provider's complaint about this option after a failed validation. */
-  error: z.string().optional(),
+  error: z.optional(z.string()),
 });
 export const ConsentChallengeData = z.object({
   ...base,
@@ -119,7 +119,7 @@ export const ConsentChallengeData = z.object({
   /** HTML as the provider sent it; sanitize before rendering. */
   text: z.string(),
   options: z.array(ConsentOption),
-  error: z.string().optional(),
+  error: z.optional(z.string()),
 });
 
 /** Everything a challenge says, without the behaviour: what events and checkpoints carry. */
@@ -141,18 +141,14 @@ export type ChallengeDataInput = z.input<typeof ChallengeData>;
 // ---------------------------------------------------------------- answers
 
 export const CredentialsAnswer = z.record(z.string(), z.string());
-export const OtpAnswer = z.object({ code: z.string(), password: z.string().optional() }).strict();
+export const OtpAnswer = z.strictObject({ code: z.string(), password: z.optional(z.string()) });
 export const QuestionsAnswer = z.record(
   z.string(),
-  z.union([z.string(), z.array(z.string()), z.object({ question: z.string(), answer: z.string() }).strict()]),
+  z.union([z.string(), z.array(z.string()), z.strictObject({ question: z.string(), answer: z.string() })]),
 );
-export const ChoiceAnswer = z
-  .object({ selected: z.union([z.string(), z.array(z.string())]), method: z.string().optional() })
-  .strict();
-export const RedirectAnswer = z
-  .object({ callback: z.union([z.string(), z.instanceof(URL), z.instanceof(URLSearchParams), z.record(z.string(), z.string())]) })
-  .strict();
-export const ConsentAnswer = z.object({ options: z.record(z.string(), z.boolean()) }).strict();
+export const ChoiceAnswer = z.strictObject({ selected: z.union([z.string(), z.array(z.string())]), method: z.optional(z.string()) });
+export const RedirectAnswer = z.strictObject({ callback: z.union([z.string(), z.instanceof(URL), z.instanceof(URLSearchParams), z.record(z.string(), z.string())]) });
+export const ConsentAnswer = z.strictObject({ options: z.record(z.string(), z.boolean()) });
 
 export type CredentialsAnswer = z.infer<typeof CredentialsAnswer>;
 export type OtpAnswer = z.infer<typeof OtpAnswer>;

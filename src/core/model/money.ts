@@ -1,12 +1,10 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /** ISO 4217 code: three upper-case letters. */
-export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code');
+export const CurrencyCode = z.string().check(z.regex(/^[A-Z]{3}$/, 'expected an ISO 4217 currency code'));
 
 /** A canonical decimal string: optional minus, digits, optional fraction; no exponent, no leading zeros. */
-export const DecimalString = z
-  .string()
-  .regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'expected a canonical decimal string such as "158121.10"');
+export const DecimalString = z.string().check(z.regex(/^-?(0|[1-9]\d*)(\.\d+)?$/, 'expected a canonical decimal string such as "158121.10"'));
 
 /**
  * An exact amount of money. `amount` is a canonical decimal string with the

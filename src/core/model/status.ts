@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * Why a connection is not usable. Every provider code maps to exactly one of these
@@ -67,9 +67,9 @@ export const ChallengeStatus = z.object({
 export const ActiveStatus = z.object({
   status: z.literal('active'),
   /** When the consent (PSD2 90/180 days) runs out: re-consent before this date. */
-  consentExpiresAt: IsoDate.optional(),
+  consentExpiresAt: z.optional(IsoDate),
   /** When the provider last refreshed the data. */
-  lastSyncedAt: IsoDate.optional(),
+  lastSyncedAt: z.optional(IsoDate),
 });
 export const ErrorStatus = z.object({
   status: z.literal('error'),
@@ -77,11 +77,11 @@ export const ErrorStatus = z.object({
   retryable: z.boolean(),
   userAction: UserAction,
   /** The provider's own state or code (e.g. Powens `wrongpass`, FlinksCode `DISABLED_LOGIN`). */
-  providerState: z.string().optional(),
+  providerState: z.optional(z.string()),
   /** A message meant for the end user, when the provider gives one. */
-  message: z.string().optional(),
+  message: z.optional(z.string()),
   /** When it makes sense to try again (rate limits, outages). */
-  retryAfter: IsoDate.optional(),
+  retryAfter: z.optional(IsoDate),
 });
 
 /** The normalized state of a connection: a discriminated union on `status`. */
