@@ -20,11 +20,22 @@ import { chosenMethod, deviceConfirmation, securityResponses, toChallenge, toPro
 import { flinksClient } from './client.js';
 import { DEFAULTS, type ResolvedOptions } from './config.js';
 import { DURING_AUTHENTICATION, flinksFailures } from './mapping.js';
-import { Accepted, Authorized, FlinksInput, FlinksRef, FlinksState, MfaPrompt, type ActiveState } from './schemas.js';
+import {
+  Accepted,
+  Authorized,
+  FlinksInput,
+  FlinksRef,
+  FlinksState,
+  MfaPrompt,
+  type ActiveState,
+  type FlinksInput as FlinksInputIn,
+  type FlinksRefInput,
+  type ParsedFlinksInput,
+} from './schemas.js';
 import { DataSessions, activeOf } from './sessions.js';
 import { flinksActions, type FlinksActions } from './statements.js';
 
-export type FlinksAdapter = ProviderAdapter<'flinks', FlinksInput, FlinksRef, FlinksState, FlinksInput, FlinksRef, FlinksActions>;
+export type FlinksAdapter = ProviderAdapter<'flinks', ParsedFlinksInput, FlinksRef, FlinksState, FlinksInputIn, FlinksRefInput, FlinksActions>;
 type FlinksStep = Step<FlinksState, FlinksRef>;
 type Link = { loginId?: string; institution?: string };
 
@@ -99,8 +110,8 @@ export function createAdapter(options: ResolvedOptions): Omit<FlinksAdapter, 'id
   async function openCached(ctx: AdapterContext, loginId: string): Promise<string> {
     const res = await client.authorize(ctx, { LoginId: loginId, MostRecentCached: true });
     let step = afterAuthorize(ctx, res, { loginId });
-    if (step.kind === 'pending') {
-      const { requestId } = step.state as { requestId: string };
+    if (step.kind === 'pending' && step.state.phase === 'pending') {
+      const { requestId } = step.state;
       step = await ctx.poll<FlinksStep>(step.poll, async () => {
         const again = await client.authorize(ctx, { RequestId: requestId });
         if (again.status === 202) return { kind: 'still_pending' as const };

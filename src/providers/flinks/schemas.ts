@@ -32,7 +32,10 @@ export const FlinksInput = z.strictObject(
   },
   unknownKeys,
 );
+/** What users pass to `bank.connect('flinks', input)`. */
 export type FlinksInput = z.input<typeof FlinksInput>;
+/** What the adapter receives: the input as parsed. */
+export type ParsedFlinksInput = z.output<typeof FlinksInput>;
 
 /** Flinks identifiers are GUID-shaped (the docs' own examples use placeholders such as xxxxxxxx-xxxx-…). */
 export const GUID_SHAPED = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/i;
@@ -43,6 +46,7 @@ export const FlinksRef = z.strictObject(
   unknownKeys,
 );
 export type FlinksRef = z.output<typeof FlinksRef>;
+export type FlinksRefInput = z.input<typeof FlinksRef>;
 
 // ---------------------------------------------------------------- adapter state
 

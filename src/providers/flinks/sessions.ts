@@ -92,11 +92,9 @@ export class DataSessions {
     const active = activeOf(state);
     const reused = this.#usable(ctx, active, ask);
     const requestId = reused ?? (await this.#open(ctx, active.loginId));
-    const cached = this.#cache.get(requestId);
-    if (cached && covers(cached.key, ask) && ctx.now() - cached.at < DEFAULTS.sessionIdleMs) {
-      this.#record(ctx, active, requestId, cached.key);
-      return cached.body;
-    }
+    const cached = reused === undefined ? undefined : this.#cache.get(requestId);
+    // Served from memory: Flinks saw nothing, so the session's record (and its idle clock) stays as it is.
+    if (cached && covers(cached.key, ask) && ctx.now() - cached.at < DEFAULTS.sessionIdleMs) return cached.body;
     let body = await this.#ask(ctx, ask, requestId);
     let served = requestId;
     if (missingFrom(ask, body) !== undefined) {

@@ -100,6 +100,20 @@ describe('one RequestId serves one data request', () => {
     expect(rig.sim.count('GetAccountsDetail')).toBe(1);
   });
 
+  it('a session older than 8 minutes (by our clock) is renewed in cached mode, never reported expired', async () => {
+    let offset = 0;
+    const clock = { now: () => Date.now() + offset, sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)) };
+    const { conn } = await link(rig.bank({ clock }), 'FlinksCapital', 'Greatday');
+    await conn.accounts();
+    offset += 9 * 60_000;
+    rig.sim.state.clockOffsetMs += 9 * 60_000;
+    expect(await conn.accounts()).toHaveLength(5);
+    expect(conn.status.status).toBe('active');
+    expect(bodies(rig.sim).at(-1)).toEqual({ LoginId: conn.ref?.loginId, MostRecentCached: true });
+    const asked = bodies(rig.sim, 'GetAccountsDetail') as Array<{ RequestId: string }>;
+    expect(new Set(asked.map((b) => b.RequestId)).size).toBe(2);
+  });
+
   it('a result that lacks what was asked is asked again on a new session, then refused with a typed error', async () => {
     const noBalances = (b: unknown) => {
       const body = b as { Accounts: Array<{ Balance: Record<string, null> }> };
