@@ -35,6 +35,7 @@ import {
 import { DataSessions, activeOf } from './sessions.js';
 import { flinksActions, type FlinksActions } from './statements.js';
 
+/** The Flinks provider as `flinks({...})` returns it: typed input, reference, state and actions. */
 export type FlinksAdapter = ProviderAdapter<'flinks', ParsedFlinksInput, FlinksRef, FlinksState, FlinksInputIn, FlinksRefInput, FlinksActions>;
 type FlinksStep = Step<FlinksState, FlinksRef>;
 type Link = { loginId?: string; institution?: string };

@@ -26,8 +26,15 @@ export const flinks = defineProvider({
   create: (options) => createAdapter(resolveOptions(options)),
 });
 
-/** The Flinks provider as `flinks({...})` returns it. */
-export type FlinksAdapter = ReturnType<typeof flinks>;
+export type { FlinksAdapter } from './adapter.js';
 export type { FlinksOptions } from './config.js';
-export type { FlinksInput, FlinksRef, StatementsArgs as FlinksStatementsArgs, ScheduledRefreshArgs as FlinksScheduledRefreshArgs } from './schemas.js';
-export type { FlinksStatement, FlinksAccountStatements } from './statements.js';
+export type {
+  FlinksInput,
+  ParsedFlinksInput,
+  FlinksRef,
+  FlinksRefInput,
+  FlinksState,
+  StatementsArgs as FlinksStatementsArgs,
+  ScheduledRefreshArgs as FlinksScheduledRefreshArgs,
+} from './schemas.js';
+export type { FlinksStatement, FlinksAccountStatements, FlinksActions } from './statements.js';

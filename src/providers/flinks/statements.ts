@@ -56,9 +56,17 @@ function decodedSize(data: string): number {
   return (data.length / 4) * 3 - padding;
 }
 
-export function flinksActions(client: FlinksClient, sessions: DataSessions, options: Pick<ResolvedOptions, 'maxStatementBytes'>) {
+/** Flinks' operations on `conn.actions` (each receives the call's context and the connection's link). */
+export type FlinksActions = {
+  /** PDF statements: `conn.actions.statements({ accounts?, period? })`. */
+  statements(ctx: AdapterContext, target: ActionTarget<FlinksRef, FlinksState>, args?: StatementsArgs): Promise<FlinksAccountStatements[]>;
+  /** Flinks' nightly refresh of the link: `conn.actions.scheduledRefresh({ enabled })`. */
+  scheduledRefresh(ctx: AdapterContext, target: ActionTarget<FlinksRef, FlinksState>, args: ScheduledRefreshArgs): Promise<{ enabled: boolean }>;
+};
+
+export function flinksActions(client: FlinksClient, sessions: DataSessions, options: Pick<ResolvedOptions, 'maxStatementBytes'>): FlinksActions {
   return {
-    async statements(ctx: AdapterContext, target: Target, args: StatementsArgsInput = {}): Promise<FlinksAccountStatements[]> {
+    async statements(ctx, target, args = {}) {
       const { accounts, period = 'MostRecent' } = argsOf(StatementsArgs, args, 'flinks statements');
       // Flinks serves a year of statements for one account at a time (sdk-csharp checks it too).
       if (period === 'Months12' && accounts?.length !== 1) {
@@ -81,7 +89,7 @@ export function flinksActions(client: FlinksClient, sessions: DataSessions, opti
       }));
     },
 
-    async scheduledRefresh(ctx: AdapterContext, target: Target, args: ScheduledRefreshArgsInput): Promise<{ enabled: boolean }> {
+    async scheduledRefresh(ctx, target, args) {
       const { enabled } = argsOf(ScheduledRefreshArgs, args, 'flinks scheduledRefresh');
       const { loginId } = stateOf(target);
       if (!loginId) throw new ChallengeStateError('flinks: the connection has no LoginId yet', { provider: 'flinks' });
@@ -94,6 +102,3 @@ export function flinksActions(client: FlinksClient, sessions: DataSessions, opti
   };
 }
 
-type StatementsArgsInput = z.input<typeof StatementsArgs>;
-type ScheduledRefreshArgsInput = z.input<typeof ScheduledRefreshArgs>;
-export type FlinksActions = ReturnType<typeof flinksActions>;
