@@ -19,7 +19,7 @@ import { toAccount, toHolders, toTransactions } from './accounts.js';
 import { chosenMethod, deviceConfirmation, securityResponses, toChallenge, toPrompts, type CodeMethod } from './challenges.js';
 import { flinksClient } from './client.js';
 import { DEFAULTS, type ResolvedOptions } from './config.js';
-import { DURING_AUTHENTICATION, flinksFailures } from './mapping.js';
+import { DURING_AUTHENTICATION, flinksFailures, requestIdOf } from './mapping.js';
 import {
   Accepted,
   Authorized,
@@ -41,13 +41,6 @@ type FlinksStep = Step<FlinksState, FlinksRef>;
 type Link = { loginId?: string; institution?: string };
 
 const DAY_MS = 86_400_000;
-
-/** Flinks' RequestId is in the body; an Async poll also carries it in its path. */
-function requestIdOf(response: HttpResponse): string | undefined {
-  const body = response.isJson ? response.body : undefined;
-  if (body !== null && typeof body === 'object' && 'RequestId' in body && typeof body.RequestId === 'string') return body.RequestId;
-  return /Async\/([^/?#]+)/.exec(response.url)?.[1];
-}
 
 export function createAdapter(options: ResolvedOptions): Omit<FlinksAdapter, 'id' | 'secrets'> {
   const client = flinksClient(options);

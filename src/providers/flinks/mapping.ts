@@ -3,7 +3,7 @@
  * specs/flinks/flinks-codes.json), which provider messages are meant for the end user,
  * and Flinks account types → the shared vocabulary (with the sign rule of credit accounts).
  */
-import { failureTable, type AccountType, type CodeRow, type ErrorReason, type FailureHint, type ProviderFailure } from '../../provider.js';
+import { failureTable, type AccountType, type CodeRow, type ErrorReason, type FailureHint, type HttpResponse, type ProviderFailure } from '../../provider.js';
 import { ErrorBody } from './schemas.js';
 
 const row = (reason: ErrorReason, explain: string): CodeRow => ({ reason, explain });
@@ -111,6 +111,13 @@ export const flinksFailures = failureTable({
     return undefined;
   },
 });
+
+/** Flinks' request id: the `RequestId` of the body (Flinks documents no header); an Async poll also carries it in its path. */
+export function requestIdOf(response: HttpResponse): string | undefined {
+  const body = response.isJson ? response.body : undefined;
+  if (body !== null && typeof body === 'object' && 'RequestId' in body && typeof body.RequestId === 'string') return body.RequestId;
+  return /Async\/([^/?#]+)/.exec(response.url)?.[1];
+}
 
 // ---------------------------------------------------------------- account types
 
