@@ -36,7 +36,7 @@ export default {
     'src/providers/powerauth/session.ts:Input',
     'src/providers/powerauth/session.ts:Ref',
     'src/testing/fintecture/driver.ts:FintectureProvider',
-    'src/testing/drivers/flinks.ts:FlinksProvider',
+    'src/testing/flinks/driver.ts:FlinksProvider',
     'src/testing/drivers/powens.ts:PowensProvider',
     'src/testing/drivers/powerauth.ts:PowerAuthProvider',
   ],

@@ -77,7 +77,7 @@ describe('npx polybank demo, driven through a terminal (tmux)', () => {
     await waitFor(s, '◆  What city were you born in?');
     keys(s, 'Montreal', 'Enter');
     const images = await waitFor(s, '◆  Select an image');
-    expect(images).toMatch(/Image 1 \(image\/gif, \d+ B, sha256 [0-9a-f]{12}\)/);
+    expect(images).toMatch(/Image 1 \(image\/gif, [\d.]+ K?B, sha256 [0-9a-f]{12}\)/);
     expect(images).toMatch(/Your personal image is Image 6/);
     for (let i = 0; i < 5; i++) keys(s, 'Down');
     keys(s, 'Enter');

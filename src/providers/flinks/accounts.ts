@@ -1,55 +1,18 @@
 /**
- * Flinks accounts, transactions and holders → the normalized model. Amounts become
- * exact Money (never float arithmetic); transit/institution numbers stay in `raw`.
+ * Flinks accounts, transactions and holders → the normalized model. Amounts become exact
+ * Money (never float arithmetic); transit/institution numbers stay in `raw`.
+ *
+ * Signs: balances are from the holder's side. Flinks sends what is owed on a credit
+ * account (card, line of credit, loan, mortgage) as a positive `Balance.Current`: it is
+ * negated. On those accounts `Available` is the credit left to use (a card's limit less
+ * what is owed, as banks show it) and `Limit` the credit limit: money the holder can
+ * still use, positive, as they are. Transactions carry `Debit` (money out of the account, also
+ * a purchase on a card) and `Credit` (money in, also a payment to a card or a loan):
+ * `amount` is Credit − Debit, whatever the account type.
  */
-import { ProviderResponseError } from '../../core/errors.js';
-import { money } from '../../core/kit.js';
-import type { Account, AccountType } from '../../core/model/account.js';
-import { subtractDecimals, type Money } from '../../core/model/money.js';
-import type { AccountHolder, Transaction } from '../../core/model/transaction.js';
+import { money, owedBalance, ProviderResponseError, subtractDecimals, negateDecimal, type Account, type AccountHolder, type Money, type Transaction } from '../../provider.js';
+import { accountType, isCreditAccount } from './mapping.js';
 import type { WireAccount, WireTransaction } from './schemas.js';
-
-// Flinks `Type` (help article 43000436169) → account type; matched case-insensitively.
-const BY_TYPE: Readonly<Record<string, AccountType>> = {
-  chequing: 'checking',
-  checking: 'checking',
-  cashmanagement: 'checking',
-  savings: 'savings',
-  deposit: 'savings',
-  creditcard: 'card',
-  creditcardprepaid: 'card',
-  lineofcredit: 'loan',
-  lineofcredithomeequity: 'loan',
-  loan: 'loan',
-  mortgage: 'loan',
-  rrsp: 'investment',
-  tfsa: 'investment',
-  fhsa: 'investment',
-  resp: 'investment',
-  rrif: 'investment',
-  lira: 'investment',
-  gic: 'investment',
-  certificateofdeposit: 'investment',
-  brokerage: 'investment',
-  investment: 'investment',
-  otherasset: 'investment',
-  rewards: 'other',
-  unknown: 'other',
-};
-
-// When the Type is not in the table, its Category still says enough.
-const BY_CATEGORY: Readonly<Record<string, AccountType>> = {
-  operations: 'checking',
-  credits: 'loan',
-  products: 'investment',
-  other: 'other',
-};
-
-export function accountType(type: string | null | undefined, category: string | null | undefined): AccountType {
-  const t = (type ?? '').toLowerCase();
-  const byType = BY_TYPE[t] ?? (t.startsWith('loan') ? 'loan' : t.startsWith('creditcard') ? 'card' : t.startsWith('lineofcredit') ? 'loan' : undefined);
-  return byType ?? BY_CATEGORY[(category ?? '').toLowerCase()] ?? 'other';
-}
 
 interface Where {
   endpoint: string;
@@ -70,8 +33,11 @@ export function holderName(holder: WireAccount['Holder']): string | undefined {
 
 export function toAccount(a: WireAccount, where: Where, loginId: string): Account {
   const currency = a.Currency.trim().toUpperCase();
+  const type = accountType(a.Type, a.Category);
   const available = amount(where, 'Balance.Available', a.Balance?.Available, currency);
-  const current = amount(where, 'Balance.Current', a.Balance?.Current, currency);
+  const posted = amount(where, 'Balance.Current', a.Balance?.Current, currency);
+  // What is owed on a credit account is the holder's debt: negative.
+  const current = posted && isCreditAccount(type, a.Category) ? owedBalance(posted) : posted;
   const limit = amount(where, 'Balance.Limit', a.Balance?.Limit, currency);
   const number = a.AccountNumber ?? (a.LastFourDigits ? `****${a.LastFourDigits}` : undefined);
   const holder = holderName(a.Holder);
@@ -80,7 +46,7 @@ export function toAccount(a: WireAccount, where: Where, loginId: string): Accoun
     provider: 'flinks',
     connectionId: loginId,
     name: a.Title ?? a.Type ?? 'Account',
-    type: accountType(a.Type, a.Category),
+    type,
     ...(number ? { number } : {}),
     currency,
     balances: { ...(current ? { current } : {}), ...(available ? { available } : {}), ...(limit ? { limit } : {}) },
@@ -95,15 +61,9 @@ function signedAmount(where: Where, t: WireTransaction, currency: string): Money
   const debit = amount(where, 'Debit', t.Debit, currency);
   // The usual case, one side only: the exact amount as it is, or negated; no arithmetic.
   if (credit && !debit) return credit;
-  if (debit && !credit) return { amount: negated(debit.amount), currency: debit.currency };
+  if (debit && !credit) return { amount: negateDecimal(debit.amount), currency: debit.currency };
   const net = subtractDecimals(credit?.amount ?? '0', debit?.amount ?? '0');
-  return { amount: net, currency: credit?.currency ?? debit?.currency ?? currency.toUpperCase() };
-}
-
-/** `12.30` → `-12.30`, `-12.30` → `12.30`; zero stays unsigned. */
-function negated(value: string): string {
-  if (value.startsWith('-')) return value.slice(1);
-  return /^0(\.0+)?$/.test(value) ? value : `-${value}`;
+  return { amount: net, currency: credit?.currency ?? debit?.currency ?? currency };
 }
 
 export function toTransactions(a: WireAccount, where: Where): Transaction[] {

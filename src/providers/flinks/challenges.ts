@@ -4,12 +4,12 @@
  * Flinks answers are `SecurityResponses: { <key>: [values] }` where the key is the
  * prompt text, exactly as sent (never re-cased or trimmed) — except where the user picks
  * the key: TextOrCall (the chosen phone number) and QuestionAndAnswer with Iterables
- * (the chosen question; seed "Step 3 Response").
+ * (the chosen question; seed "Step 3 Response"). Prompt texts and offered strings are the
+ * provider's: they are only ever compared, stored in arrays or Maps, never used to index
+ * a plain object.
  */
-import { ChallengeStateError, ProviderResponseError } from '../../core/errors.js';
-import type { ChallengeData, NormalizedAnswer, QuestionPrompt } from '../../core/model/challenge.js';
-import type { ChallengeSpec } from '../../core/provider.js';
-import type { SecurityChallenge } from './schemas.js';
+import { ChallengeStateError, ProviderResponseError, type ChallengeData, type ChallengeSpec, type NormalizedAnswer, type QuestionPrompt } from '../../provider.js';
+import type { PromptKind, SecurityChallenge, StatePrompt } from './schemas.js';
 
 /** How a TextOrCall code is delivered; the chosen one is the value sent for the phone number. */
 export const CODE_METHODS = ['Text', 'Call'] as const;
@@ -17,10 +17,8 @@ export type CodeMethod = (typeof CODE_METHODS)[number];
 /** What confirms a trusted-device approval (seed, case 7). */
 export const DEVICE_CONFIRMATION = 'VERIFIED';
 
-type Kind = 'text' | 'pick' | 'single' | 'multiple' | 'image' | 'text_or_call' | 'device';
-
 /** How one SecurityChallenge is answered. Types are matched case-insensitively; an undocumented one is read safely. */
-export function kindOf(c: SecurityChallenge): Kind {
+export function kindOf(c: SecurityChallenge): PromptKind {
   const iterables = c.Iterables ?? [];
   switch (c.Type.toLowerCase()) {
     case 'questionandanswer':
@@ -39,6 +37,19 @@ export function kindOf(c: SecurityChallenge): Kind {
     default:
       return iterables.length > 0 ? 'single' : 'text';
   }
+}
+
+/** What the state keeps of a 203's challenges: keys and offered strings, never image data. */
+export function toPrompts(list: SecurityChallenge[]): StatePrompt[] {
+  return list.map((c) => {
+    const kind = kindOf(c);
+    const iterables = c.Iterables ?? [];
+    if (kind === 'image') {
+      const heads = iterables.map((value) => imageOf(value).head);
+      return { kind, key: c.Prompt, ...(heads.some((head) => head !== '') ? { heads } : {}) };
+    }
+    return { kind, key: c.Prompt, ...(iterables.length > 0 ? { values: [...iterables] } : {}) };
+  });
 }
 
 export type Mapped = { kind: 'decoupled'; message: string } | { kind: 'challenge'; challenge: ChallengeSpec };
@@ -60,79 +71,52 @@ const promptId = (i: number): string => `q${i + 1}`;
 export function toChallenge(list: SecurityChallenge[], context: MapContext = {}): Mapped {
   const expiry = context.expiresAt ? { expiresAt: context.expiresAt } : {};
   const kinds = list.map(kindOf);
+  const first = list[0];
   if (kinds.includes('device')) {
-    if (list.length > 1) throw new ProviderResponseError('flinks', 'Authorize', 'SecurityChallenges', 'WaitUntilEUAccept together with other prompts');
-    return { kind: 'decoupled', message: (list[0] as SecurityChallenge).Prompt };
+    if (list.length > 1 || !first) throw new ProviderResponseError('flinks', 'Authorize', 'SecurityChallenges', 'WaitUntilEUAccept together with other prompts');
+    return { kind: 'decoupled', message: first.Prompt };
   }
-  if (list.length === 1) {
-    const c = list[0] as SecurityChallenge;
-    const iterables = c.Iterables ?? [];
-    const kind = kinds[0] as Kind;
-    switch (kind) {
+  if (list.length === 1 && first) {
+    const iterables = first.Iterables ?? [];
+    const common = { prompt: first.Prompt, message: first.Prompt, multiple: false, ...expiry };
+    switch (kinds[0]) {
       case 'text':
         if (context.codeMethod) {
-          return {
-            kind: 'challenge',
-            challenge: { type: 'otp', channel: context.codeMethod === 'Call' ? 'call' : 'sms', label: c.Prompt, message: c.Prompt, ...expiry },
-          };
+          return { kind: 'challenge', challenge: { type: 'otp', channel: context.codeMethod === 'Call' ? 'call' : 'sms', label: first.Prompt, message: first.Prompt, ...expiry } };
         }
-        if (SECURID.test(c.Prompt)) {
-          return {
-            kind: 'challenge',
-            challenge: { type: 'otp', channel: 'token', label: c.Prompt, message: c.Prompt, length: 6, pattern: '[0-9]{6}', ...expiry },
-          };
+        if (SECURID.test(first.Prompt)) {
+          return { kind: 'challenge', challenge: { type: 'otp', channel: 'token', label: first.Prompt, message: first.Prompt, length: 6, pattern: '[0-9]{6}', ...expiry } };
         }
         break;
       case 'single':
       case 'multiple':
         return {
           kind: 'challenge',
-          challenge: {
-            type: 'choice',
-            prompt: c.Prompt,
-            message: c.Prompt,
-            kind,
-            multiple: kind === 'multiple',
-            options: iterables.map((label, i) => ({ id: optionId(i), label })),
-            ...expiry,
-          },
+          challenge: { type: 'choice', ...common, kind: kinds[0], multiple: kinds[0] === 'multiple', options: iterables.map((label, i) => ({ id: optionId(i), label })) },
         };
       case 'image':
-        return {
-          kind: 'challenge',
-          challenge: {
-            type: 'choice',
-            prompt: c.Prompt,
-            message: c.Prompt,
-            kind: 'image',
-            multiple: false,
-            options: iterables.map((value, i) => ({ id: optionId(i), label: `Image ${i + 1}`, image: imageOf(value) })),
-            ...expiry,
-          },
-        };
+        return { kind: 'challenge', challenge: { type: 'choice', ...common, kind: 'image', options: imageOptions(iterables) } };
       case 'text_or_call':
         return {
           kind: 'challenge',
-          challenge: {
-            type: 'choice',
-            prompt: c.Prompt,
-            message: c.Prompt,
-            kind: 'text_or_call',
-            multiple: false,
-            options: iterables.map((label, i) => ({ id: optionId(i), label })),
-            methods: [...CODE_METHODS],
-            ...expiry,
-          },
+          challenge: { type: 'choice', ...common, kind: 'text_or_call', options: iterables.map((label, i) => ({ id: optionId(i), label })), methods: [...CODE_METHODS] },
         };
       default:
         break;
     }
   }
   // Questions (one, several answered together, pick-a-question) and any mixed group.
-  return { kind: 'challenge', challenge: { type: 'questions', prompts: list.map((c, i) => promptOf(c, kinds[i] as Kind, i)), ...expiry } };
+  return { kind: 'challenge', challenge: { type: 'questions', prompts: list.map((c, i) => promptOf(c, kinds[i] ?? 'text', i)), ...expiry } };
 }
 
-function promptOf(c: SecurityChallenge, kind: Kind, index: number): QuestionPrompt {
+function imageOptions(iterables: string[]): Array<{ id: string; label: string; image: { mediaType: string; data: string } }> {
+  return iterables.map((value, i) => {
+    const { mediaType, data } = imageOf(value);
+    return { id: optionId(i), label: `Image ${i + 1}`, image: { mediaType, data } };
+  });
+}
+
+function promptOf(c: SecurityChallenge, kind: PromptKind, index: number): QuestionPrompt {
   const iterables = c.Iterables ?? [];
   const base = { id: promptId(index), text: c.Prompt };
   switch (kind) {
@@ -142,7 +126,7 @@ function promptOf(c: SecurityChallenge, kind: Kind, index: number): QuestionProm
     case 'multiple':
       return { ...base, choices: iterables.map((label, i) => ({ id: optionId(i), label })), multiple: kind === 'multiple' };
     case 'image':
-      return { ...base, choices: iterables.map((value, i) => ({ id: optionId(i), label: `Image ${i + 1}`, image: imageOf(value) })), multiple: false };
+      return { ...base, choices: imageOptions(iterables), multiple: false };
     case 'text_or_call':
       // In a group a prompt has no `method`: each phone number is offered once per method.
       return {
@@ -165,72 +149,78 @@ const SNIFF: ReadonlyArray<[string, string]> = [
   ['PD94bWw', 'image/svg+xml'],
 ];
 
-/** A base64 image as Flinks sends it (bare base64, or a data: URL) → media type and data. */
-export function imageOf(value: string): { mediaType: string; data: string } {
-  const dataUrl = /^data:([^;,]+)[^,]*,(.*)$/s.exec(value);
-  if (dataUrl) return { mediaType: dataUrl[1] as string, data: dataUrl[2] as string };
+/**
+ * A base64 image as Flinks sends it (bare base64, or a data: URL) → media type and data,
+ * and the `head` that precedes the data (so that the offered string can be rebuilt).
+ */
+export function imageOf(value: string): { mediaType: string; data: string; head: string } {
+  const dataUrl = /^(data:([^;,]+)[^,]*,)(.*)$/s.exec(value);
+  if (dataUrl) return { head: dataUrl[1] ?? '', mediaType: dataUrl[2] ?? 'application/octet-stream', data: dataUrl[3] ?? '' };
   const found = SNIFF.find(([prefix]) => value.startsWith(prefix));
-  return { mediaType: found ? found[1] : 'application/octet-stream', data: value };
+  return { head: '', mediaType: found ? found[1] : 'application/octet-stream', data: value };
 }
 
 // ---------------------------------------------------------------- answers → SecurityResponses
 
 /**
- * The exact SecurityResponses for an answer validated by the core against the challenge
- * built from `list`. Values are the offered strings themselves (never the option ids).
+ * The exact SecurityResponses for an answer the core validated against `challenge`, built
+ * from the state's prompts (keys, offered strings) and, for images, the challenge's own
+ * image data. Values are the offered strings themselves (never the option ids).
  */
-export function securityResponses(list: SecurityChallenge[], challenge: ChallengeData, answer: NormalizedAnswer): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
+export function securityResponses(prompts: StatePrompt[], challenge: ChallengeData, answer: NormalizedAnswer): Record<string, string[]> {
+  // A Map, then own properties: a prompt named `__proto__` or `constructor` is a key like any other.
+  const out = new Map<string, string[]>();
   const put = (key: string, values: string[]): void => {
-    if (Object.hasOwn(out, key)) throw mismatch(`two prompts answer under the same key`);
-    out[key] = values;
+    if (out.has(key)) throw mismatch('two prompts answer under the same key');
+    out.set(key, values);
   };
-  if (challenge.type === 'otp' && answer.type === 'otp' && list.length === 1) {
-    put((list[0] as SecurityChallenge).Prompt, [answer.code]);
-    return out;
-  }
-  if (challenge.type === 'choice' && answer.type === 'choice' && list.length === 1) {
-    const c = list[0] as SecurityChallenge;
-    const picked = answer.selected.map((id) => iterableAt(c, challenge.options.findIndex((o) => o.id === id)));
+  const [only] = prompts;
+  if (challenge.type === 'otp' && answer.type === 'otp' && prompts.length === 1 && only) {
+    put(only.key, [answer.code]);
+  } else if (challenge.type === 'choice' && answer.type === 'choice' && prompts.length === 1 && only) {
+    const indices = answer.selected.map((id) => challenge.options.findIndex((o) => o.id === id));
     if (challenge.kind === 'text_or_call') {
-      if (!answer.method || picked.length !== 1) throw mismatch('TextOrCall needs one phone number and a method');
-      put(picked[0] as string, [answer.method]);
+      if (!answer.method || indices.length !== 1) throw mismatch('TextOrCall needs one phone number and a method');
+      put(valueAt(only, indices[0] ?? -1), [answer.method]);
+    } else if (challenge.kind === 'image') {
+      put(only.key, indices.map((i) => imageValue(only, i, challenge.options[i]?.image)));
     } else {
-      put(c.Prompt, picked);
+      put(only.key, indices.map((i) => valueAt(only, i)));
     }
-    return out;
-  }
-  if (challenge.type === 'questions' && answer.type === 'questions' && challenge.prompts.length === list.length) {
+  } else if (challenge.type === 'questions' && answer.type === 'questions' && challenge.prompts.length === prompts.length) {
     challenge.prompts.forEach((prompt, i) => {
-      const c = list[i] as SecurityChallenge;
-      const response = answer.responses[prompt.id];
-      if (!response) throw mismatch(`prompt ${prompt.id} has no answer`);
-      const kind = kindOf(c);
-      if (kind === 'pick') {
+      const p = prompts[i];
+      const response = Object.hasOwn(answer.responses, prompt.id) ? answer.responses[prompt.id] : undefined;
+      if (!p || !response) throw mismatch(`prompt ${prompt.id} has no answer`);
+      const choices = prompt.choices;
+      if (p.kind === 'pick') {
         if (response.question === undefined) throw mismatch(`prompt ${prompt.id} needs a picked question`);
         put(response.question, [response.answer]);
-      } else if (prompt.choices) {
-        const picked = (response.selected ?? [response.answer]).map((id) => prompt.choices?.findIndex((o) => o.id === id) ?? -1);
-        if (kind === 'text_or_call') {
-          const index = picked[0] ?? -1;
-          put(iterableAt(c, Math.floor(index / CODE_METHODS.length)), [CODE_METHODS[index % CODE_METHODS.length] as CodeMethod]);
+      } else if (choices) {
+        const indices = (response.selected ?? [response.answer]).map((id) => choices.findIndex((o) => o.id === id));
+        if (p.kind === 'text_or_call') {
+          const index = indices[0] ?? -1;
+          put(valueAt(p, Math.floor(index / CODE_METHODS.length)), [CODE_METHODS[index % CODE_METHODS.length] ?? 'Text']);
+        } else if (p.kind === 'image') {
+          put(p.key, indices.map((index) => imageValue(p, index, choices[index]?.image)));
         } else {
-          put(c.Prompt, picked.map((index) => iterableAt(c, index)));
+          put(p.key, indices.map((index) => valueAt(p, index)));
         }
       } else {
-        put(c.Prompt, [response.answer]);
+        put(p.key, [response.answer]);
       }
     });
-    return out;
+  } else {
+    throw mismatch(`a ${answer.type} answer does not fit the pending ${challenge.type} challenge`);
   }
-  throw mismatch(`a ${answer.type} answer does not fit the pending ${challenge.type} challenge`);
+  return Object.fromEntries(out);
 }
 
 /** The trusted-device confirmation: `{ <prompt>: ["VERIFIED"] }`. */
-export function deviceConfirmation(list: SecurityChallenge[]): Record<string, string[]> {
-  const c = list.find((item) => kindOf(item) === 'device');
-  if (!c) throw mismatch('no WaitUntilEUAccept prompt is pending');
-  return { [c.Prompt]: [DEVICE_CONFIRMATION] };
+export function deviceConfirmation(prompts: StatePrompt[]): Record<string, string[]> {
+  const device = prompts.find((p) => p.kind === 'device');
+  if (!device) throw mismatch('no WaitUntilEUAccept prompt is pending');
+  return Object.fromEntries([[device.key, [DEVICE_CONFIRMATION]]]);
 }
 
 /** Which delivery method a TextOrCall answer chose (the code prompt that follows is an OTP sent that way). */
@@ -241,10 +231,16 @@ export function chosenMethod(challenge: ChallengeData, answer: NormalizedAnswer)
   return undefined;
 }
 
-function iterableAt(c: SecurityChallenge, index: number): string {
-  const value = (c.Iterables ?? [])[index];
-  if (value === undefined) throw mismatch(`no option ${index + 1} in "${c.Type}"`);
+function valueAt(p: StatePrompt, index: number): string {
+  const value = index >= 0 ? p.values?.[index] : undefined;
+  if (value === undefined) throw mismatch(`no option ${index + 1} in "${p.kind}"`);
   return value;
+}
+
+/** The offered image string, rebuilt from the challenge's data and the head the state kept. */
+function imageValue(p: StatePrompt, index: number, image: { data: string } | undefined): string {
+  if (index < 0 || !image) throw mismatch(`no image ${index + 1}`);
+  return `${p.heads?.[index] ?? ''}${image.data}`;
 }
 
 function mismatch(detail: string): Error {

@@ -1,23 +1,44 @@
 /**
- * The Flinks endpoints this adapter speaks, with their headers and retry rules
- * (research notes §1–§4). Paths hang from `{origin}/v3/{customerId}/BankingServices`.
+ * The Flinks endpoints this adapter speaks, with their headers and statuses (research
+ * notes §1–§4). Paths hang from `{origin}/v3/{customerId}/BankingServices`. Any status a
+ * request does not `expect` becomes a typed error through the failure table (the core).
  */
-import { ProviderResponseError } from '../../core/errors.js';
-import type { HttpResponse } from '../../core/http.js';
-import type { AdapterContext } from '../../core/provider.js';
-import { flinksFailure } from './codes.js';
+import type { AdapterContext, FailureHint, HttpResponse } from '../../provider.js';
 import type { ResolvedOptions } from './config.js';
-import { Accepted, AccountsResponse, CardDeleted, GeneratedToken } from './schemas.js';
+import { Accepted, AccountsResponse, CardDeleted, GeneratedToken, ScheduledRefreshSet, StatementsResponse } from './schemas.js';
 
-export type DataEndpoint = 'GetAccountsDetail' | 'GetAccountsSummary';
+/** The data endpoints that may answer 202 and have an Async companion polled by RequestId. */
+export type DataEndpoint = 'GetAccountsDetail' | 'GetAccountsSummary' | 'GetStatements';
+
+interface DataBodies {
+  GetAccountsDetail: typeof AccountsResponse;
+  GetAccountsSummary: typeof AccountsResponse;
+  GetStatements: typeof StatementsResponse;
+}
+const DATA_SCHEMAS: { readonly [E in DataEndpoint]: DataBodies[E] } = {
+  GetAccountsDetail: AccountsResponse,
+  GetAccountsSummary: AccountsResponse,
+  GetStatements: StatementsResponse,
+};
+type DataBody<E extends DataEndpoint> = ReturnType<DataBodies[E]['parse']>;
+
+/** A data answer: the result (200), or "still processing" (202) with the RequestId to poll. */
+export type DataAnswer<E extends DataEndpoint> = { kind: 'done'; body: DataBody<E> } | { kind: 'accepted'; requestId: string | undefined; code: string };
+
+// Statements are PDFs: their answers may be far larger than an account list.
+const STATEMENTS_MAX_BYTES = 256 * 1024 * 1024;
 
 export interface FlinksClient {
-  /** POST /Authorize, preceded by a fresh single-use token when an auth key is configured. */
-  authorize(ctx: AdapterContext, body: Record<string, unknown>): Promise<HttpResponse>;
-  /** A data read; a 202 is polled on `GET /{endpoint}Async/{RequestId}` (10 s, 30 min by default). */
-  data(ctx: AdapterContext, endpoint: DataEndpoint, body: Record<string, unknown> & { RequestId: string }): Promise<AccountsResponse>;
+  /** POST /Authorize (or /AuthorizeAsync), preceded by a fresh single-use token when an auth key is configured. Answers 200, 202 or 203. */
+  authorize(ctx: AdapterContext, body: Record<string, unknown>, hint?: FailureHint): Promise<HttpResponse>;
+  /** POST /{endpoint}: the result, or a 202 to poll. */
+  data<E extends DataEndpoint>(ctx: AdapterContext, endpoint: E, body: Record<string, unknown> & { RequestId: string }): Promise<DataAnswer<E>>;
+  /** GET /{endpoint}Async/{RequestId}: the result, or still processing. */
+  dataAsync<E extends DataEndpoint>(ctx: AdapterContext, endpoint: E, requestId: string): Promise<DataAnswer<E>>;
   /** DELETE /DeleteCard/{loginId}: removes the link and all its data at Flinks. */
   deleteCard(ctx: AdapterContext, loginId: string): Promise<void>;
+  /** PATCH /SetScheduledRefresh: Flinks' nightly refresh of a LoginId, on or off; answers Flinks' sentence. */
+  setScheduledRefresh(ctx: AdapterContext, loginId: string, enabled: boolean): Promise<string>;
 }
 
 export function flinksClient(options: ResolvedOptions): FlinksClient {
@@ -32,66 +53,68 @@ export function flinksClient(options: ResolvedOptions): FlinksClient {
       path: 'GenerateAuthorizeToken',
       headers: { 'flinks-auth-key': authKey },
       idempotent: true,
+      expect: [200],
     });
-    if (res.status !== 200) throw flinksFailure(ctx, res);
     const { Token } = res.parse(GeneratedToken);
     ctx.secrets.add(Token);
     return Token;
   }
 
+  function answer<E extends DataEndpoint>(endpoint: E, res: HttpResponse): DataAnswer<E> {
+    if (res.status === 202) {
+      const accepted = res.parse(Accepted);
+      return { kind: 'accepted', requestId: accepted.RequestId, code: accepted.FlinksCode ?? 'OPERATION_PENDING' };
+    }
+    return { kind: 'done', body: res.parse(DATA_SCHEMAS[endpoint]) as DataBody<E> };
+  }
+
+  const maxBytes = (endpoint: DataEndpoint): { maxBytes?: number } => (endpoint === 'GetStatements' ? { maxBytes: STATEMENTS_MAX_BYTES } : {});
+
   return {
-    async authorize(ctx, body) {
+    async authorize(ctx, body, hint) {
       const headers: Record<string, string> = {};
       // The token is single-use: a new one for every /Authorize, MFA answers and confirmations included.
       if (options.authKey) headers['flinks-auth-key'] = await authorizeToken(ctx, options.authKey);
+      const endpoint = options.authorizeEndpoint;
       // Every /Authorize carries credentials, an answer, or makes the bank act (a push, a code by text): at most once.
-      return ctx.request({ endpoint: 'Authorize', method: 'POST', path: 'Authorize', json: body, headers, sensitive: true });
+      return ctx.request({ endpoint, method: 'POST', path: endpoint, json: body, headers, sensitive: true, expect: [200, 202, 203], ...(hint ? { hint } : {}) });
     },
 
     async data(ctx, endpoint, body) {
-      const res = await ctx.request({ endpoint, method: 'POST', path: endpoint, json: body, headers: dataHeaders, idempotent: true });
-      if (res.status === 200) return res.parse(AccountsResponse);
-      if (res.status !== 202) throw flinksFailure(ctx, res);
-      const accepted = res.parse(Accepted);
-      const requestId = accepted.RequestId ?? body.RequestId;
-      const code = accepted.FlinksCode ?? 'OPERATION_PENDING';
-      const asyncEndpoint = `${endpoint}Async`;
-      return ctx.poll<AccountsResponse>(
-        {
-          intervalMs: options.asyncPollIntervalMs,
-          factor: 1,
-          deadline: new Date(ctx.now() + options.asyncTimeoutMs).toISOString(),
-          deadlineReason: 'provider_unavailable',
-        },
-        async () => {
-          const poll = await ctx.request({ endpoint: asyncEndpoint, method: 'GET', path: `${asyncEndpoint}/${encodeURIComponent(requestId)}`, headers: dataHeaders });
-          if (poll.status === 200) return poll.parse(AccountsResponse);
-          if (poll.status !== 202) throw flinksFailure(ctx, poll);
-          poll.parse(Accepted);
-          return { kind: 'still_pending' as const, ...(poll.retryAfter ? { retryAfter: poll.retryAfter } : {}) };
-        },
-        () =>
-          ctx.fail('provider_unavailable', `Flinks ${endpoint} answered ${code} and was still processing after ${Math.round(options.asyncTimeoutMs / 60_000)} minutes`, {
-            providerCode: code,
-            endpoint: asyncEndpoint,
-          }),
-      );
+      const res = await ctx.request({ endpoint, method: 'POST', path: endpoint, json: body, headers: dataHeaders, idempotent: true, expect: [200, 202], ...maxBytes(endpoint) });
+      return answer(endpoint, res);
+    },
+
+    async dataAsync(ctx, endpoint, requestId) {
+      const name = `${endpoint}Async`;
+      const res = await ctx.request({ endpoint: name, method: 'GET', path: `${name}/${encodeURIComponent(requestId)}`, headers: dataHeaders, expect: [200, 202], ...maxBytes(endpoint) });
+      return answer(endpoint, res);
     },
 
     async deleteCard(ctx, loginId) {
-      const res = await ctx.request({ endpoint: 'DeleteCard', method: 'DELETE', path: `DeleteCard/${encodeURIComponent(loginId)}`, headers: dataHeaders });
-      if (!res.ok) throw flinksFailure(ctx, res);
+      const res = await ctx.request({ endpoint: 'DeleteCard', method: 'DELETE', path: `DeleteCard/${encodeURIComponent(loginId)}`, headers: dataHeaders, expect: [200] });
       // Today: { StatusCode: 200, Message: "All of the information about LoginId … has been removed" }.
       // In 2018: plain text, "Invalid LoginId" for an unknown one (possibly with HTTP 200).
       const text = typeof res.body === 'string' ? res.body : res.isJson ? undefined : res.text;
       if (text !== undefined) {
-        if (/invalid\s+loginid/i.test(text)) throw flinksFailure(ctx, res);
         if (text.trim() === '' || /has been removed/i.test(text)) return;
-        throw new ProviderResponseError('flinks', 'DeleteCard', '', 'unexpected text body', { status: res.status });
+        throw ctx.failure(res);
       }
       const body = res.parse(CardDeleted);
-      const status = body.StatusCode ?? body.HttpStatusCode ?? res.status;
-      if (status !== 200) throw flinksFailure(ctx, res);
+      if ((body.StatusCode ?? body.HttpStatusCode ?? 200) !== 200) throw ctx.failure(res);
+    },
+
+    async setScheduledRefresh(ctx, loginId, enabled) {
+      // Setting the same value twice changes nothing: safe to repeat.
+      const res = await ctx.request({
+        endpoint: 'SetScheduledRefresh',
+        method: 'PATCH',
+        path: 'SetScheduledRefresh',
+        json: { LoginId: loginId, IsActivated: enabled },
+        headers: dataHeaders,
+        expect: [200],
+      });
+      return res.parse(ScheduledRefreshSet);
     },
   };
 }

@@ -1,34 +1,42 @@
-import { z } from 'zod';
-import { ConfigurationError } from '../../core/errors.js';
-import { toIssues } from '../../core/validate.js';
+/** The options of `flinks({...})` and what they resolve to (defaults, the documented root URL). */
+import * as z from 'zod/mini';
+import { ConfigurationError } from '../../provider.js';
 
 /** Flinks identifiers (customerId, LoginId, RequestId) are GUIDs. */
 export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const ms = z.number().int().positive();
+const ms = (name: string) => z.optional(z.int(`${name} must be an integer (ms)`).check(z.positive(`${name} must be positive`)));
+const key = (name: string) => z.optional(z.string(`${name} must be a string`).check(z.minLength(1, `${name} must not be empty`)));
 
-export const FlinksOptions = z.strictObject({
-  /** The GUID of your Flinks instance (the `{customerId}` of every path). */
-  customerId: z.string().regex(GUID, 'expected the GUID Flinks gave your instance, e.g. 43387ca6-0391-4c82-857d-70d95f087ecb'),
-  /** `toolbox` (sandbox, default), or your production instance name: `https://{instance}-api.private.fin.ag`. */
-  instance: z.string().regex(/^[a-z0-9][a-z0-9-]*$/i, 'expected an instance name such as toolbox').optional(),
-  /** The instance origin, e.g. `https://toolbox-api.private.fin.ag`; overrides `instance`. */
-  baseUrl: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
-  /** Your secret key: when set, a single-use authorize token is generated before every /Authorize. */
-  authKey: z.string().min(1).optional(),
-  /** Your x-api-key, sent on data endpoints (GetAccountsDetail, DeleteCard, …) when Flinks enabled it. */
-  apiKey: z.string().min(1).optional(),
-  /** How often a 202 (OPERATION_PENDING / DISPATCHED) is polled; Flinks documents 10 s. */
-  asyncPollIntervalMs: ms.optional(),
-  /** How long a 202 is polled before giving up; Flinks documents 30 minutes. */
-  asyncTimeoutMs: ms.optional(),
-  /** How often a trusted-device approval (WaitUntilEUAccept) is confirmed; default 5 s. */
-  decoupledPollIntervalMs: ms.optional(),
-  /** How long the user has to approve on the trusted device; default 5 minutes. */
-  decoupledTimeoutMs: ms.optional(),
-  /** Which endpoint `accounts()` reads: GetAccountsDetail (default, with transit/institution numbers) or GetAccountsSummary. */
-  accounts: z.enum(['detail', 'summary']).optional(),
-});
+export const FlinksOptions = z.strictObject(
+  {
+    /** The GUID of your Flinks instance (the `{customerId}` of every path). */
+    customerId: z.string('customerId must be a string').check(z.regex(GUID, 'expected the GUID Flinks gave your instance, e.g. 43387ca6-0391-4c82-857d-70d95f087ecb')),
+    /** `toolbox` (sandbox, default), or your production instance name: `https://{instance}-api.private.fin.ag`. */
+    instance: z.optional(z.string('instance must be a string').check(z.regex(/^[a-z0-9][a-z0-9-]*$/i, 'expected an instance name such as toolbox'))),
+    /** The instance origin, e.g. `https://toolbox-api.private.fin.ag`; overrides `instance`. */
+    baseUrl: z.optional(z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' })),
+    /** Your secret key: when set, a single-use authorize token is generated before every /Authorize. */
+    authKey: key('authKey'),
+    /** Your x-api-key, sent on data endpoints (GetAccountsDetail, DeleteCard, …) when Flinks enabled it. */
+    apiKey: key('apiKey'),
+    /** How often a 202 (OPERATION_PENDING / DISPATCHED) is polled; Flinks documents 10 s. */
+    asyncPollIntervalMs: ms('asyncPollIntervalMs'),
+    /** How long a 202 is polled before giving up; Flinks documents 30 minutes. */
+    asyncTimeoutMs: ms('asyncTimeoutMs'),
+    /** How often a trusted-device approval (WaitUntilEUAccept) is confirmed; default 5 s. */
+    decoupledPollIntervalMs: ms('decoupledPollIntervalMs'),
+    /** How long the user has to approve on the trusted device; default 5 minutes. */
+    decoupledTimeoutMs: ms('decoupledTimeoutMs'),
+    /** Which endpoint `accounts()` reads: GetAccountsDetail (default, with transit/institution numbers) or GetAccountsSummary. */
+    accounts: z.optional(z.enum(['detail', 'summary'], 'accounts must be detail or summary')),
+    /** Use /AuthorizeAsync (when Flinks enabled it on your instance): every step answers 202 first and is polled. */
+    authorizeAsync: z.optional(z.boolean('authorizeAsync must be true or false')),
+    /** The largest PDF statement accepted, decoded (default 10 MiB); a larger one is a typed error. */
+    maxStatementBytes: z.optional(z.int('maxStatementBytes must be an integer').check(z.positive('maxStatementBytes must be positive'))),
+  },
+  { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.join(', ')}` : 'expected an options object') },
+);
 export type FlinksOptions = z.input<typeof FlinksOptions>;
 
 export interface ResolvedOptions {
@@ -42,6 +50,8 @@ export interface ResolvedOptions {
   decoupledPollIntervalMs: number;
   decoupledTimeoutMs: number;
   accounts: 'detail' | 'summary';
+  authorizeEndpoint: 'Authorize' | 'AuthorizeAsync';
+  maxStatementBytes: number;
 }
 
 export const DEFAULTS = {
@@ -52,18 +62,13 @@ export const DEFAULTS = {
   // Not documented by Flinks: a trusted-device push usually lives a few minutes.
   decoupledPollIntervalMs: 5_000,
   decoupledTimeoutMs: 5 * 60_000,
-  // "RequestId … expires after 8 minutes of inactivity during authorization".
+  // "RequestId … expires after 8 minutes of inactivity during authorization"; "you have 8 minutes to use the requestID".
   sessionIdleMs: 8 * 60_000,
+  maxStatementBytes: 10 * 1024 * 1024,
 } as const;
 
-/** Checks the factory options at construction: a wrong one fails before any request. */
-export function resolveOptions(options: unknown): ResolvedOptions {
-  const parsed = FlinksOptions.safeParse(options);
-  if (!parsed.success) {
-    const detail = toIssues(parsed.error).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ');
-    throw new ConfigurationError(`flinks({...}): ${detail}`, { provider: 'flinks' });
-  }
-  const o = parsed.data;
+/** The options, parsed by defineProvider, with their defaults and the documented root URL. */
+export function resolveOptions(o: z.output<typeof FlinksOptions>): ResolvedOptions {
   let origin: string;
   if (o.baseUrl !== undefined) {
     const url = new URL(o.baseUrl);
@@ -88,5 +93,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     decoupledPollIntervalMs: o.decoupledPollIntervalMs ?? DEFAULTS.decoupledPollIntervalMs,
     decoupledTimeoutMs: o.decoupledTimeoutMs ?? DEFAULTS.decoupledTimeoutMs,
     accounts: o.accounts ?? 'detail',
+    authorizeEndpoint: o.authorizeAsync === true ? 'AuthorizeAsync' : 'Authorize',
+    maxStatementBytes: o.maxStatementBytes ?? DEFAULTS.maxStatementBytes,
   };
 }

@@ -8,21 +8,33 @@
  *
  * @module polybank/flinks
  */
-import { hideSecrets } from '../../core/kit.js';
-import { createAdapter, type FlinksAdapter } from './adapter.js';
-import { resolveOptions, type FlinksOptions } from './config.js';
+import { defineProvider } from '../../provider.js';
+import { createAdapter } from './adapter.js';
+import { FlinksOptions, resolveOptions } from './config.js';
 
 /**
  * The Flinks provider. `baseUrl` is the instance origin (default
  * `https://{instance}-api.private.fin.ag`, instance `toolbox`); the SDK appends
  * `/v3/{customerId}/BankingServices`. Wrong options throw ConfigurationError here.
+ * Its own operations: `conn.actions.statements({ accounts?, period? })` (PDF statements)
+ * and `conn.actions.scheduledRefresh({ enabled })` (Flinks' nightly refresh).
  */
-export function flinks(options: FlinksOptions): FlinksAdapter {
-  return hideSecrets(createAdapter(resolveOptions(options)));
-}
+export const flinks = defineProvider({
+  id: 'flinks',
+  options: FlinksOptions,
+  secrets: (options) => [options.authKey, options.apiKey],
+  create: (options) => createAdapter(resolveOptions(options)),
+});
 
 export type { FlinksAdapter } from './adapter.js';
 export type { FlinksOptions } from './config.js';
-export { FlinksInput, FlinksRef, FlinksState, SecurityChallenge } from './schemas.js';
-export { FLINKS_CODES, reasonFor } from './codes.js';
-export type { CodeRow } from './codes.js';
+export type {
+  FlinksInput,
+  ParsedFlinksInput,
+  FlinksRef,
+  FlinksRefInput,
+  FlinksState,
+  StatementsArgs as FlinksStatementsArgs,
+  ScheduledRefreshArgs as FlinksScheduledRefreshArgs,
+} from './schemas.js';
+export type { FlinksStatement, FlinksAccountStatements, FlinksActions } from './statements.js';

@@ -1,176 +1,276 @@
 /**
- * Flinks v3 BankingServices wire formats (zod: the single source of the wire types),
- * plus what users pass in (connect input, connection reference) and the adapter state.
- * Response schemas are loose: Flinks adds fields over time, and older shapes stay valid
- * (research notes §2.2, §4.1: InstitutionName/InstitutionId, Holder as a string, …).
+ * Flinks v3 BankingServices: what users pass in (connect input, connection reference),
+ * what the adapter remembers between steps (a union on `phase`), and the wire formats
+ * (zod/mini: the single source of the wire types). Response schemas are loose: Flinks adds
+ * fields over time, and older shapes stay valid (research notes §2.2, §4.1:
+ * InstitutionName/InstitutionId, Holder as a string, …).
  */
-import { z } from 'zod';
-import { WireAmount } from '../../core/kit.js';
+import * as z from 'zod/mini';
+
+/** zod/mini ships no English messages: each user-facing schema says its own. */
+const said = (message: string) => ({ error: message });
+const unknownKeys = {
+  error: (issue: { code?: string; keys?: string[] }) => (issue.code === 'unrecognized_keys' ? `unknown field ${(issue.keys ?? []).join(', ')}` : 'expected an object'),
+};
+const required = (what: string) => z.string(said(`${what} must be a string`)).check(z.minLength(1, `${what} is required`));
 
 // ---------------------------------------------------------------- user input
 
 /** `bank.connect('flinks', …)`: a new link in live mode (credentials go to the bank through Flinks). */
-export const FlinksInput = z.strictObject({
-  /** Flinks institution name, e.g. `FlinksCapital`, `RBC`, `TD`. */
-  institution: z.string().min(1),
-  username: z.string().min(1),
-  password: z.string().min(1),
-  /** Language of the MFA prompts; part of what identifies a LoginId. */
-  language: z.enum(['en', 'fr']).optional(),
-  /** Keep the data and credentials at Flinks after the session (default true: needed to reopen by LoginId). */
-  save: z.boolean().optional(),
-  /** A string Flinks echoes back (e.g. your user id). */
-  tag: z.string().optional(),
-});
-export type FlinksInput = z.infer<typeof FlinksInput>;
+export const FlinksInput = z.strictObject(
+  {
+    /** Flinks institution name, e.g. `FlinksCapital`, `RBC`, `TD`. */
+    institution: required('institution'),
+    username: required('username'),
+    password: required('password'),
+    /** Language of the MFA prompts; part of what identifies a LoginId. */
+    language: z.optional(z.enum(['en', 'fr'], said('language must be en or fr'))),
+    /** Keep the data and credentials at Flinks after the session (default true: needed to reopen by LoginId). */
+    save: z.optional(z.boolean(said('save must be true or false'))),
+    /** A string Flinks echoes back (e.g. your user id). */
+    tag: z.optional(z.string(said('tag must be a string'))),
+  },
+  unknownKeys,
+);
+/** What users pass to `bank.connect('flinks', input)`. */
+export type FlinksInput = z.input<typeof FlinksInput>;
+/** What the adapter receives: the input as parsed. */
+export type ParsedFlinksInput = z.output<typeof FlinksInput>;
+
+/** Flinks identifiers are GUID-shaped (the docs' own examples use placeholders such as xxxxxxxx-xxxx-…). */
+export const GUID_SHAPED = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/i;
 
 /** `bank.connection('flinks', …)` and `conn.ref`: the LoginId of a saved link. */
-export const FlinksRef = z.strictObject({
-  // GUID-shaped (the docs' own examples use placeholders such as xxxxxxxx-xxxx-…).
-  loginId: z.string().regex(/^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{12}$/i, 'expected a Flinks LoginId (a GUID)'),
-});
-export type FlinksRef = z.infer<typeof FlinksRef>;
+export const FlinksRef = z.strictObject(
+  { loginId: z.string(said('loginId must be a string')).check(z.regex(GUID_SHAPED, 'expected a Flinks LoginId (a GUID)')) },
+  unknownKeys,
+);
+export type FlinksRef = z.output<typeof FlinksRef>;
+export type FlinksRefInput = z.input<typeof FlinksRef>;
 
 // ---------------------------------------------------------------- adapter state
 
-/** One SecurityChallenges entry, kept as Flinks sent it: answers are keyed by its exact text. */
-export const SecurityChallenge = z.object({
-  Type: z.string().min(1),
+/** How one SecurityChallenge is answered. */
+export const PromptKind = z.enum(['text', 'pick', 'single', 'multiple', 'image', 'text_or_call', 'device']);
+export type PromptKind = z.output<typeof PromptKind>;
+
+/**
+ * What answering one SecurityChallenge needs, and nothing more: its key (the prompt text,
+ * exactly as sent) and the offered strings sent back verbatim. Images are not kept here:
+ * the pending challenge already holds them (a checkpoint stores each image once); only
+ * what precedes a data: URL's base64 is kept, to send the offered string back exactly.
+ */
+export const StatePrompt = z.object({
+  kind: PromptKind,
+  key: z.string(),
+  /** The offered strings (choices, questions, phone numbers), in order. */
+  values: z.optional(z.array(z.string())),
+  /** For images sent as data: URLs, what precedes each one's data (`data:image/png;base64,`); '' for bare base64. */
+  heads: z.optional(z.array(z.string())),
+});
+export type StatePrompt = z.output<typeof StatePrompt>;
+
+/** Which data request a RequestId served: Flinks keys async results by RequestId alone, so one RequestId serves one request. */
+export const DataAsk = z.string().check(z.maxLength(200));
+
+const Link = { loginId: z.optional(z.string()), institution: z.optional(z.string()) };
+
+/** What the adapter remembers between steps (JSON, secret-free, small: it goes into checkpoints). */
+export const FlinksState = z.discriminatedUnion('phase', [
+  /** A 203: MFA prompts to answer on `requestId` (a trusted-device prompt is polled). */
+  z.object({
+    phase: z.literal('mfa'),
+    requestId: z.string(),
+    prompts: z.array(StatePrompt).check(z.minLength(1)),
+    /** /AuthorizeAsync answered a trusted-device confirmation 202: the next poll asks for its outcome. */
+    processing: z.optional(z.boolean()),
+    ...Link,
+  }),
+  /** A 202 from /Authorize: polled with the RequestId alone. */
+  z.object({
+    phase: z.literal('pending'),
+    requestId: z.string(),
+    /** The delivery chosen for a TextOrCall code, when the 202 answered that choice (the code prompt follows). */
+    codeMethod: z.optional(z.enum(['Text', 'Call'])),
+    ...Link,
+  }),
+  /** An open link; `session` is the data session in use, once one is open. */
+  z.object({
+    phase: z.literal('active'),
+    loginId: z.string(),
+    institution: z.optional(z.string()),
+    session: z.optional(
+      z.object({
+        requestId: z.string(),
+        /** The data request this RequestId served, if any (see DataAsk). */
+        asked: z.optional(DataAsk),
+        /** When the RequestId was last used (it lapses after 8 idle minutes). */
+        usedAt: z.string(),
+      }),
+    ),
+  }),
+]);
+export type FlinksState = z.output<typeof FlinksState>;
+export type MfaState = Extract<FlinksState, { phase: 'mfa' }>;
+export type ActiveState = Extract<FlinksState, { phase: 'active' }>;
+
+// ---------------------------------------------------------------- wire
+
+const text = z.nullish(z.string());
+const flag = z.nullish(z.boolean());
+const int = z.optional(z.number());
+/** A provider amount as it comes on the wire: a JSON number or a decimal string. */
+const Amount = z.nullish(z.union([z.number(), z.string()]));
+
+/** One SecurityChallenges entry as Flinks sends it. */
+export const SecurityChallenge = z.looseObject({
+  Type: z.string().check(z.minLength(1)),
   Prompt: z.string(),
-  Iterables: z.array(z.string()).nullable().optional(),
+  Iterables: z.nullish(z.array(z.string())),
 });
-export type SecurityChallenge = z.infer<typeof SecurityChallenge>;
-
-/** What the adapter remembers between steps (JSON, secret-free: goes into checkpoints). */
-export const FlinksState = z.object({
-  /** The session of the current /Authorize flow and of the data calls after it. */
-  requestId: z.string().optional(),
-  loginId: z.string().optional(),
-  institution: z.string().optional(),
-  /** The pending 203's challenges, verbatim, to build SecurityResponses from the user's answer. */
-  challenges: z.array(SecurityChallenge).optional(),
-});
-export type FlinksState = z.infer<typeof FlinksState>;
-
-// ---------------------------------------------------------------- responses
-
-export const Link = z.looseObject({ rel: z.string(), href: z.string(), example: z.string().nullable().optional() });
+export type SecurityChallenge = z.output<typeof SecurityChallenge>;
 
 export const Login = z.looseObject({
-  Username: z.string().nullable().optional(),
-  IsScheduledRefresh: z.boolean().nullable().optional(),
+  Username: text,
+  IsScheduledRefresh: flag,
   /** UTC without offset: `2020-04-15T22:46:03.1690585`. */
-  LastRefresh: z.string().nullable().optional(),
+  LastRefresh: text,
   /** `Personal`, `Business` or null. */
-  Type: z.string().nullable().optional(),
+  Type: text,
   /** The LoginId. */
-  Id: z.string().min(1),
+  Id: z.string().check(z.minLength(1)),
 });
 
 /** 200 from /Authorize: the session is open; `Login.Id` is the LoginId to keep. */
 export const Authorized = z.looseObject({
-  HttpStatusCode: z.number().optional(),
-  Links: z.array(Link).nullable().optional(),
+  HttpStatusCode: int,
   Login,
-  Institution: z.string().nullable().optional(),
-  InstitutionName: z.string().nullable().optional(),
-  InstitutionId: z.number().nullable().optional(),
-  RequestId: z.string().min(1),
-  Tag: z.string().nullable().optional(),
+  Institution: text,
+  InstitutionName: text,
+  InstitutionId: z.nullish(z.number()),
+  RequestId: z.string().check(z.minLength(1)),
+  Tag: text,
 });
 
 /** 203 from /Authorize: MFA. The RequestId is kept across the round trips (it may be omitted on a re-prompt). */
 export const MfaPrompt = z.looseObject({
-  HttpStatusCode: z.number().optional(),
-  SecurityChallenges: z.array(SecurityChallenge).min(1),
-  RequestId: z.string().min(1).optional(),
-  Institution: z.string().nullable().optional(),
+  HttpStatusCode: int,
+  SecurityChallenges: z.array(SecurityChallenge).check(z.minLength(1)),
+  RequestId: z.optional(z.string().check(z.minLength(1))),
+  Institution: text,
 });
 
 /** 202: OPERATION_PENDING or OPERATION_DISPATCHED, to be polled. */
 export const Accepted = z.looseObject({
-  HttpStatusCode: z.number().optional(),
-  FlinksCode: z.string().nullable().optional(),
-  Message: z.string().nullable().optional(),
-  RequestId: z.string().min(1).optional(),
+  HttpStatusCode: int,
+  FlinksCode: text,
+  Message: text,
+  RequestId: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** The error envelope; /DeleteCard says `StatusCode` where the others say `HttpStatusCode`. */
 export const ErrorBody = z.looseObject({
-  HttpStatusCode: z.number().optional(),
-  StatusCode: z.number().optional(),
-  Message: z.string().nullable().optional(),
-  FlinksCode: z.string().nullable().optional(),
-  ValidationDetails: z.record(z.string(), z.array(z.string())).nullable().optional(),
-  RequestId: z.string().nullable().optional(),
+  HttpStatusCode: int,
+  StatusCode: int,
+  Message: text,
+  FlinksCode: text,
+  ValidationDetails: z.nullish(z.record(z.string(), z.array(z.string()))),
+  RequestId: text,
 });
-export type ErrorBody = z.infer<typeof ErrorBody>;
 
-export const GeneratedToken = z.looseObject({ HttpStatusCode: z.number().optional(), Token: z.string().min(1) });
+export const GeneratedToken = z.looseObject({ HttpStatusCode: int, Token: z.string().check(z.minLength(1)) });
 
 /** 200 from /DeleteCard: `{ StatusCode, Message }` (no HttpStatusCode). */
-export const CardDeleted = z.looseObject({ StatusCode: z.number().optional(), HttpStatusCode: z.number().optional(), Message: z.string().nullable().optional() });
-
-const Amount = WireAmount.nullable().optional();
+export const CardDeleted = z.looseObject({ StatusCode: int, HttpStatusCode: int, Message: text });
 
 export const Address = z.looseObject({
-  CivicAddress: z.string().nullable().optional(),
-  City: z.string().nullable().optional(),
-  Province: z.string().nullable().optional(),
-  PostalCode: z.string().nullable().optional(),
-  POBox: z.string().nullable().optional(),
-  Country: z.string().nullable().optional(),
+  CivicAddress: text,
+  City: text,
+  Province: text,
+  PostalCode: text,
+  POBox: text,
+  Country: text,
 });
 
 /** KYC holder: an object today; a plain string in older FlinksCapital responses. */
-export const Holder = z.union([
-  z.string(),
-  z.looseObject({
-    Name: z.string().nullable().optional(),
-    Address: Address.nullable().optional(),
-    Email: z.string().nullable().optional(),
-    PhoneNumber: z.string().nullable().optional(),
-  }),
-]);
+export const Holder = z.union([z.string(), z.looseObject({ Name: text, Address: z.nullish(Address), Email: text, PhoneNumber: text })]);
 
 export const WireTransaction = z.looseObject({
   /** `YYYY-MM-DD` (sometimes with a time part). */
-  Date: z.string().min(10),
-  Code: z.string().nullable().optional(),
-  Description: z.string().nullable().optional(),
+  Date: z.string().check(z.minLength(10)),
+  Code: text,
+  Description: text,
   Debit: Amount,
   Credit: Amount,
   Balance: Amount,
-  Id: z.string().min(1),
+  Id: z.string().check(z.minLength(1)),
 });
 
 export const WireAccount = z.looseObject({
-  Id: z.string().min(1),
-  Title: z.string().nullable().optional(),
-  AccountNumber: z.string().nullable().optional(),
-  LastFourDigits: z.string().nullable().optional(),
-  TransitNumber: z.string().nullable().optional(),
-  InstitutionNumber: z.string().nullable().optional(),
+  Id: z.string().check(z.minLength(1)),
+  Title: text,
+  AccountNumber: text,
+  LastFourDigits: text,
+  TransitNumber: text,
+  InstitutionNumber: text,
   OverdraftLimit: Amount,
-  Balance: z.looseObject({ Available: Amount, Current: Amount, Limit: Amount }).nullable().optional(),
+  Balance: z.nullish(z.looseObject({ Available: Amount, Current: Amount, Limit: Amount })),
   /** Operations, Credits, Products, Other. */
-  Category: z.string().nullable().optional(),
+  Category: text,
   /** Chequing, Savings, CreditCard, LineOfCredit, Mortgage, TFSA, … */
-  Type: z.string().nullable().optional(),
-  Currency: z.string().min(1),
-  Holder: Holder.nullable().optional(),
-  AccountType: z.string().nullable().optional(),
-  Transactions: z.array(WireTransaction).nullable().optional(),
+  Type: text,
+  Currency: z.string().check(z.minLength(1)),
+  Holder: z.nullish(Holder),
+  AccountType: text,
+  Transactions: z.nullish(z.array(WireTransaction)),
 });
-export type WireAccount = z.infer<typeof WireAccount>;
-export type WireTransaction = z.infer<typeof WireTransaction>;
+export type WireAccount = z.output<typeof WireAccount>;
+export type WireTransaction = z.output<typeof WireTransaction>;
 
 /** 200 from GetAccountsDetail / GetAccountsSummary (and their Async companions). */
 export const AccountsResponse = z.looseObject({
-  HttpStatusCode: z.number().optional(),
-  Accounts: z.array(WireAccount).nullable(),
-  Login: Login.nullable().optional(),
-  Institution: z.string().nullable().optional(),
-  RequestId: z.string().nullable().optional(),
+  HttpStatusCode: int,
+  Accounts: z.nullable(z.array(WireAccount)),
+  Login: z.nullish(Login),
+  Institution: text,
+  RequestId: text,
 });
-export type AccountsResponse = z.infer<typeof AccountsResponse>;
+export type AccountsResponse = z.output<typeof AccountsResponse>;
+
+/** 200 from GetStatements (and GetStatementsAsync): PDFs as base64, per account number. */
+export const StatementsResponse = z.looseObject({
+  HttpStatusCode: int,
+  StatementsByAccount: z.nullable(
+    z.array(
+      z.looseObject({
+        AccountNumber: text,
+        Statements: z.nullable(z.array(z.looseObject({ UniqueId: z.string().check(z.minLength(1)), FileType: text, Base64Bytes: z.string() }))),
+      }),
+    ),
+  ),
+  Login: z.nullish(Login),
+  Institution: text,
+  RequestId: text,
+});
+export type StatementsResponse = z.output<typeof StatementsResponse>;
+
+/** 200 from PATCH /SetScheduledRefresh: a JSON string, "… {loginId} has now been activated|deactivated for automatic refresh". */
+export const ScheduledRefreshSet = z.string();
+
+// ---------------------------------------------------------------- actions
+
+/** `conn.actions.statements(args)`: which PDF statements to fetch. */
+export const StatementsArgs = z.strictObject(
+  {
+    /** Account ids (`Account.id`) to restrict to; all accounts when absent. Months12 needs exactly one. */
+    accounts: z.optional(z.array(z.string(said('accounts must be account ids')).check(z.minLength(1, 'an account id is required'))).check(z.minLength(1, 'give at least one account id'))),
+    /** `MostRecent` (default), `Months3` or `Months12`, as Flinks names them. */
+    period: z.optional(z.enum(['MostRecent', 'Months3', 'Months12'], said('period must be MostRecent, Months3 or Months12'))),
+  },
+  unknownKeys,
+);
+export type StatementsArgs = z.input<typeof StatementsArgs>;
+
+/** `conn.actions.scheduledRefresh(args)`: Flinks' nightly refresh of this link, on or off. */
+export const ScheduledRefreshArgs = z.strictObject({ enabled: z.boolean(said('enabled must be true or false')) }, unknownKeys);
+export type ScheduledRefreshArgs = z.input<typeof ScheduledRefreshArgs>;

@@ -1,5 +1,5 @@
 import { fintectureDriver } from '../fintecture/driver.js';
-import { flinksDriver } from './flinks.js';
+import { flinksDriver } from '../flinks/index.js';
 import { powensDriver } from './powens.js';
 import { powerauthDriver } from './powerauth.js';
 import type { Driver } from './types.js';

@@ -5,9 +5,9 @@
  * every prompt answered together, a wrong answer ends the session).
  */
 import type { RouteContext } from '../simulator.js';
-import { challengesOf, INSTITUTIONS, type SimChallenge } from './scenarios.js';
+import { challengesOf, institutionOf, type SimChallenge } from './scenarios.js';
 import { flinksTime, type FlinksSimState, type SimLogin, type SimSession } from './state.js';
-import { AUTHORIZE_LINKS, DATA_LINKS, bool, derivedGuid, flinksError, header, json, lowerKeys, str } from './wire.js';
+import { AUTHORIZE_LINKS, DATA_LINKS, bool, derivedGuid, flinksError, header, json, lowerKeys, own, str } from './wire.js';
 
 type Ctx = RouteContext<FlinksSimState>;
 
@@ -38,7 +38,7 @@ export function liveSession(state: FlinksSimState, requestId: string | undefined
   const key = requestId.toLowerCase();
   const session = state.sessions.get(key);
   if (!session) return undefined;
-  const processing = [...session.operations.values()].some((op) => op.pollsLeft > 0);
+  const processing = (session.operation?.pollsLeft ?? 0) > 0;
   if (state.now() - session.lastActivity > (processing ? 30 * 60_000 : state.sessionIdleMs)) {
     state.sessions.delete(key);
     return undefined;
@@ -65,7 +65,7 @@ export function authorize({ request, body: raw, state, params }: Ctx): Response 
 function knownInstitution(state: FlinksSimState, name: string): { name: string; id?: number } | undefined {
   const key = name.toLowerCase();
   const fromScenario = Object.values(state.scenarios).find((s) => s.institution.toLowerCase() === key);
-  return INSTITUTIONS[key] ?? (fromScenario ? { name: fromScenario.institution } : undefined);
+  return institutionOf(key) ?? (fromScenario ? { name: fromScenario.institution } : undefined);
 }
 
 function newLink(state: FlinksSimState, body: Record<string, unknown>, customerId: string): Response {
@@ -80,7 +80,7 @@ function newLink(state: FlinksSimState, body: Record<string, unknown>, customerI
   const inst = knownInstitution(state, institution);
   if (!inst) return flinksError(405, 'DISABLED_INSTITUTION', `The institution ${institution} is not available`);
   const key = `${inst.name.toLowerCase()}/${username.toLowerCase()}`;
-  const scenario = state.scenarios[key];
+  const scenario = own(state.scenarios, key);
   // The sandbox takes Greatday/Everyday in any case (research notes §7).
   if (!scenario || password.toLowerCase() !== state.password.toLowerCase()) {
     return flinksError(state.invalidLoginStatus, 'INVALID_LOGIN', 'The card number (username) or password provided is invalid');
@@ -103,7 +103,7 @@ function openLogin(state: FlinksSimState, loginId: string, body: Record<string, 
   const login = state.logins.get(loginId.toLowerCase());
   if (!login) return flinksError(state.invalidLoginStatus, 'INVALID_LOGIN', 'The LoginId provided is either invalid or does not belong to the CustomerId');
   const cached = bool(body.mostrecentcached) === true;
-  const scenario = state.scenarios[login.scenario];
+  const scenario = own(state.scenarios, login.scenario);
   const session = newSession(state, {
     scenario: login.scenario,
     institution: login.institution,
@@ -137,8 +137,8 @@ function newSession(
     lastActivity: state.now(),
     devicePolls: 0,
     codeSends: [],
-    newQuestions: {},
-    operations: new Map(),
+    // No prototype: a chosen question named `__proto__` is a key like any other.
+    newQuestions: Object.create(null) as Record<string, string>,
     customerId: init.customerId,
     ...(init.loginId ? { loginId: init.loginId } : {}),
     ...(init.tag !== undefined ? { tag: init.tag } : {}),
@@ -180,10 +180,10 @@ function prompt(session: SimSession): Response {
 
 /** `Login` as Flinks writes it. */
 export function loginBody(state: FlinksSimState, login: SimLogin): Record<string, unknown> {
-  const type = state.scenarios[login.scenario]?.loginType;
+  const type = own(state.scenarios, login.scenario)?.loginType;
   return {
     Username: login.username,
-    IsScheduledRefresh: false,
+    IsScheduledRefresh: login.scheduledRefresh ?? false,
     LastRefresh: login.lastRefresh,
     ...(type !== undefined ? { Type: type } : {}),
     Id: login.loginId,
@@ -199,7 +199,7 @@ function authorized(state: FlinksSimState, session: SimSession): Response {
   session.loginId = login.loginId;
   const tag = session.tag !== undefined ? { Tag: session.tag } : {};
   if (session.mode === 'cached') {
-    const institutionId = INSTITUTIONS[session.institution.toLowerCase()]?.id;
+    const institutionId = institutionOf(session.institution)?.id;
     return json(200, {
       HttpStatusCode: 200,
       Links: DATA_LINKS,
@@ -323,7 +323,7 @@ function judge(state: FlinksSimState, session: SimSession, responses: Record<str
         const multiple = kindOf(c) === 'multiple';
         if (values.length === 0 || (!multiple && values.length !== 1)) return { kind: 'wrong' };
         if (values.some((v) => !iterables.includes(v)) || new Set(values).size !== values.length) return { kind: 'wrong' };
-        const expected = state.choices[c.Prompt];
+        const expected = own(state.choices, c.Prompt);
         if (expected && (expected.length !== values.length || expected.some((v) => !values.includes(v)))) return { kind: 'wrong' };
         break;
       }
@@ -353,5 +353,44 @@ function judge(state: FlinksSimState, session: SimSession, responses: Record<str
 function expectedAnswer(state: FlinksSimState, session: SimSession, prompt: string): string | undefined | null {
   if (/securid/i.test(prompt)) return state.securId;
   if (/security code/i.test(prompt)) return session.codeSends.length > 0 ? state.securityCode : null;
-  return state.answers[prompt];
+  return own(state.answers, prompt);
+}
+
+// ---------------------------------------------------------------- /AuthorizeAsync
+
+/**
+ * /AuthorizeAsync (help article 43000735707, enabled per instance): each step (credentials,
+ * an MFA answer) answers `202 OPERATION_PENDING` with its RequestId; the outcome — a 203,
+ * the 200, or the step's error — is answered to a later poll with the RequestId alone.
+ */
+export async function authorizeAsync(ctx: Ctx): Promise<Response> {
+  const { request, state } = ctx;
+  const body = lowerKeys(ctx.body);
+  const requestId = body ? str(body.requestid) : undefined;
+  const session = requestId ? liveSession(state, requestId) : undefined;
+  if (session?.deferred && body?.securityresponses === undefined) {
+    const denied = spendToken(request, state);
+    if (denied) return denied;
+    session.lastActivity = state.now();
+    if ((session.asyncPollsLeft ?? 0) > 0) {
+      session.asyncPollsLeft = (session.asyncPollsLeft ?? 1) - 1;
+      return stillProcessing(session.requestId);
+    }
+    const { status, body: outcome } = session.deferred;
+    delete session.deferred;
+    return json(status, outcome);
+  }
+  const response = authorize(ctx);
+  const outcome: unknown = await response.clone().json();
+  const id = outcome !== null && typeof outcome === 'object' && 'RequestId' in outcome && typeof outcome.RequestId === 'string' ? outcome.RequestId : undefined;
+  const stepped = id ? liveSession(state, id) : undefined;
+  // Only a step of a session is deferred; a refused token or malformed request is answered at once.
+  if (!stepped || response.status === 202) return response;
+  stepped.deferred = { status: response.status, body: outcome };
+  stepped.asyncPollsLeft = Math.max(0, state.asyncPollsUntilReady - 1);
+  return stillProcessing(stepped.requestId);
+}
+
+function stillProcessing(requestId: string): Response {
+  return json(202, { FlinksCode: 'OPERATION_PENDING', Links: AUTHORIZE_LINKS, HttpStatusCode: 202, Message: 'Your operation is still processing', RequestId: requestId });
 }

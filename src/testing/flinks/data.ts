@@ -1,3 +1,5 @@
+import { derivedGuid } from './wire.js';
+
 /**
  * The accounts the simulated institutions hold, and how GetAccountsDetail /
  * GetAccountsSummary render them under the With* flags (research notes §4.1, §4.2:
@@ -91,12 +93,18 @@ export function defaultAccounts(): SimAccount[] {
       TransitNumber: null,
       InstitutionNumber: '777',
       OverdraftLimit: null,
+      // What is owed, as Flinks reports it: a positive Current; Available is the credit left (Limit − Current).
       Balance: { Available: 4499.7, Current: 500.3, Limit: 5000 },
       Category: 'Credits',
       Type: 'CreditCard',
       Currency: 'CAD',
       AccountType: 'Personal',
-      Transactions: [{ Date: '2025-01-29', Code: null, Description: 'Coffee shop', Debit: 4.35, Credit: null, Balance: 500.3, Id: '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d' }],
+      // On a card, a purchase is a Debit and a payment a Credit; Balance is what is owed after each.
+      Transactions: [
+        { Date: '2025-01-30', Code: null, Description: 'PAYMENT - THANK YOU', Debit: null, Credit: 150.1, Balance: 500.3, Id: '1f2e3d4c-5b6a-4789-9a0b-1c2d3e4f5a6b' },
+        { Date: '2025-01-29', Code: null, Description: 'Coffee shop', Debit: 4.35, Credit: null, Balance: 650.4, Id: '7a6b5c4d-3e2f-4a1b-8c9d-0e1f2a3b4c5d' },
+        { Date: '2025-01-27', Code: null, Description: 'GROCERY STORE #221', Debit: 146.05, Credit: null, Balance: 646.05, Id: '2b3c4d5e-6f70-4819-8a2b-3c4d5e6f7a8b' },
+      ],
     },
     {
       Id: 'c0ffee00-1234-4abc-8def-08d682e1ff4d',
@@ -113,6 +121,26 @@ export function defaultAccounts(): SimAccount[] {
       Currency: 'CAD',
       AccountType: 'Personal',
       Transactions: [],
+    },
+    {
+      Id: '5a1e2b3c-4d5e-4f60-8172-08d682e1ff4e',
+      Title: 'Mortgage 5-Year Fixed',
+      AccountNumber: '1111003',
+      LastFourDigits: null,
+      TransitNumber: '77777',
+      InstitutionNumber: '777',
+      OverdraftLimit: null,
+      // The outstanding principal, as Flinks reports it: positive.
+      Balance: { Available: null, Current: 245310.55, Limit: null },
+      Category: 'Credits',
+      Type: 'Mortgage',
+      Currency: 'CAD',
+      AccountType: 'Personal',
+      // A payment is a Credit (it lowers what is owed), interest a Debit.
+      Transactions: [
+        { Date: '2025-01-15', Code: null, Description: 'MORTGAGE PAYMENT', Debit: null, Credit: 1450, Balance: 245310.55, Id: '6c7d8e9f-0a1b-4c2d-9e3f-4a5b6c7d8e9f' },
+        { Date: '2025-01-15', Code: null, Description: 'INTEREST', Debit: 612.4, Credit: null, Balance: 246760.55, Id: '8e9f0a1b-2c3d-4e4f-8a5b-6c7d8e9f0a1b' },
+      ],
     },
   ];
 }
@@ -161,4 +189,39 @@ export function summaryAccount(a: SimAccount, holder: SimHolder, withBalance: bo
     AccountType: a.AccountType,
     Id: a.Id,
   };
+}
+
+/** A one-page PDF (with a valid cross-reference table) saying whose statement it is; `padding` bytes of comment make it larger. */
+export function statementPdf(text: string, padding = 0): string {
+  const safe = text.replace(/[\\()]/g, (c) => `\\${c}`);
+  const content = `BT /F1 14 Tf 72 720 Td (${safe}) Tj ET${padding > 0 ? `\n%${'x'.repeat(padding)}` : ''}`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let pdf = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(pdf.length);
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return btoa(pdf);
+}
+
+/** The `count` most recent monthly statements of an account (months before February 2025). */
+export function statementsOf(a: SimAccount, count: number, padding = 0): Array<{ UniqueId: string; FileType: string; Base64Bytes: string }> {
+  return Array.from({ length: count }, (_, i) => {
+    const month = new Date(Date.UTC(2025, 0 - i, 1)).toISOString().slice(0, 7);
+    return {
+      UniqueId: derivedGuid(`${a.Id}/${month}`).replace(/-/g, '').toUpperCase(),
+      FileType: 'PDF',
+      Base64Bytes: statementPdf(`${a.Title} ${a.AccountNumber ?? ''} statement ${month}`, padding),
+    };
+  });
 }

@@ -5,6 +5,7 @@
  * the seed's, verbatim (including its literal "..." options).
  */
 import { LAURENTIENNE_IMAGES } from './images.js';
+import { own } from './wire.js';
 
 export interface SimChallenge {
   Type: string;
@@ -56,6 +57,11 @@ export const INSTITUTIONS: Readonly<Record<string, { name: string; id?: number }
   scotia: { name: 'Scotia' },
   td: { name: 'TD' },
 };
+
+/** A known institution by name, any case. */
+export function institutionOf(name: string): { name: string; id?: number } | undefined {
+  return own(INSTITUTIONS, name.toLowerCase());
+}
 
 /** Sandbox users: `${institution}/${username}`, both lower case. Password `Everyday` for all. */
 export function defaultScenarios(): Record<string, SimScenario> {

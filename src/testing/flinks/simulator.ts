@@ -1,6 +1,6 @@
 import { Simulator, type Route, type RouteContext } from '../simulator.js';
-import { deleteCard, getAccounts, getAccountsAsync } from './accounts.js';
-import { authorize, generateAuthorizeToken } from './authorize.js';
+import { deleteCard, getData, getDataAsync, setScheduledRefresh } from './accounts.js';
+import { authorize, authorizeAsync, generateAuthorizeToken } from './authorize.js';
 import { createFlinksState, type FlinksSimState, type FlinksSimulatorOptions } from './state.js';
 
 const BASE = '/v3/:customerId/BankingServices';
@@ -44,13 +44,14 @@ function route(method: Route<FlinksSimState>['method'], path: string, endpoint: 
 const routes: Route<FlinksSimState>[] = [
   route('POST', 'GenerateAuthorizeToken', 'GenerateAuthorizeToken', generateAuthorizeToken),
   route('POST', 'Authorize', 'Authorize', authorize),
-  route('POST', 'GetAccountsDetail', 'GetAccountsDetail', getAccounts('GetAccountsDetail')),
-  route('GET', 'GetAccountsDetailAsync/:requestId', 'GetAccountsDetailAsync', getAccountsAsync('GetAccountsDetail')),
-  route('POST', 'GetAccountsDetailAsync/:requestId', 'GetAccountsDetailAsync', getAccountsAsync('GetAccountsDetail')),
-  route('POST', 'GetAccountsSummary', 'GetAccountsSummary', getAccounts('GetAccountsSummary')),
-  route('GET', 'GetAccountsSummaryAsync/:requestId', 'GetAccountsSummaryAsync', getAccountsAsync('GetAccountsSummary')),
-  route('POST', 'GetAccountsSummaryAsync/:requestId', 'GetAccountsSummaryAsync', getAccountsAsync('GetAccountsSummary')),
+  route('POST', 'AuthorizeAsync', 'AuthorizeAsync', authorizeAsync),
+  ...(['GetAccountsDetail', 'GetAccountsSummary', 'GetStatements'] as const).flatMap((endpoint) => [
+    route('POST', endpoint, endpoint, getData(endpoint)),
+    route('GET', `${endpoint}Async/:requestId`, `${endpoint}Async`, getDataAsync(endpoint)),
+    route('POST', `${endpoint}Async/:requestId`, `${endpoint}Async`, getDataAsync(endpoint)),
+  ]),
   route('DELETE', 'DeleteCard/:loginId', 'DeleteCard', deleteCard),
+  route('PATCH', 'SetScheduledRefresh', 'SetScheduledRefresh', setScheduledRefresh),
 ];
 
 /**

@@ -25,6 +25,8 @@ export interface FlinksSimulatorOptions {
   invalidLoginStatus?: 400 | 401;
   /** /DeleteCard answers like in 2018: plain-text bodies (default false). */
   legacyDeleteCard?: boolean;
+  /** Bytes of padding in each PDF statement (default 0: a small one-page PDF). */
+  statementPadding?: number;
 }
 
 /** One request the simulator processed, and what it answered. */
@@ -44,6 +46,8 @@ export interface FlinksExchange {
 
 export interface SimLogin {
   loginId: string;
+  /** Flinks' nightly refresh (SetScheduledRefresh); shown as `Login.IsScheduledRefresh`. */
+  scheduledRefresh?: boolean;
   institution: string;
   /** As first given (Flinks echoes it in `Login.Username`). */
   username: string;
@@ -52,7 +56,11 @@ export interface SimLogin {
   lastRefresh: string;
 }
 
+export type SimDataEndpoint = 'GetAccountsDetail' | 'GetAccountsSummary' | 'GetStatements';
+
+/** A data request that answered 202: its RequestId answers it to every later data call. */
 export interface SimDataOperation {
+  endpoint: SimDataEndpoint;
   code: 'OPERATION_PENDING' | 'OPERATION_DISPATCHED';
   pollsLeft: number;
   /** The body of the request that started it (its With* flags apply to the result). */
@@ -80,9 +88,13 @@ export interface SimSession {
   devicePolls: number;
   /** Security codes "sent" for this session (TextOrCall). */
   codeSends: Array<{ phone: string; method: string }>;
-  /** Answers this session set (security-question resets). */
+  /** Answers this session set (security-question resets), by the chosen question. */
   newQuestions: Record<string, string>;
-  operations: Map<string, SimDataOperation>;
+  /** The data request that answered 202 on this RequestId, if any: Flinks keys its result by RequestId alone. */
+  operation?: SimDataOperation;
+  /** /AuthorizeAsync: the outcome of the last step, answered to the next poll (after `asyncPollsLeft` 202s). */
+  deferred?: { status: number; body: unknown };
+  asyncPollsLeft?: number;
 }
 
 export interface FlinksSimState {
@@ -99,6 +111,8 @@ export interface FlinksSimState {
   deviceDecision: 'approve' | 'refuse';
   invalidLoginStatus: 400 | 401;
   legacyDeleteCard: boolean;
+  /** Bytes of padding in each PDF statement (to try the SDK's size bound). */
+  statementPadding: number;
   /** Sandbox users by `institution/username` (lower case); add your own scenarios here. */
   scenarios: Record<string, SimScenario>;
   password: string;
@@ -151,6 +165,7 @@ export function createFlinksState(options: FlinksSimulatorOptions = {}): FlinksS
     deviceDecision: 'approve',
     invalidLoginStatus: options.invalidLoginStatus ?? 401,
     legacyDeleteCard: options.legacyDeleteCard ?? false,
+    statementPadding: options.statementPadding ?? 0,
     scenarios: defaultScenarios(),
     password: SANDBOX_PASSWORD,
     flinksQuestion: 'What shape do people like most?',

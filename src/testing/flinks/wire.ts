@@ -28,6 +28,11 @@ export function bool(value: unknown): boolean | undefined {
   return undefined;
 }
 
+/** A record's own value for `key` (a key such as `constructor` or `__proto__` is not inherited). */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }

@@ -8,7 +8,10 @@ import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Polybank, type ErrorReason } from '../../../src/index.js';
-import { FLINKS_CODES, flinks, reasonFor, type FlinksOptions } from '../../../src/providers/flinks/index.js';
+import { flinks, type FlinksOptions } from '../../../src/providers/flinks/index.js';
+import { FLINKS_CODES, flinksFailures } from '../../../src/providers/flinks/mapping.js';
+import { codeRow } from '../../../src/provider.js';
+import { flinksStatementPdf } from '../../../src/testing/index.js';
 import { failure } from './support.js';
 
 const fixture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -29,14 +32,14 @@ interface Received {
 }
 
 /** Answers `method path` with the given replies in order (the last one repeats); records what was received. */
-function serve(method: 'get' | 'post' | 'delete', path: string, replies: Array<[number, unknown]>): Received[] {
+function serve(method: 'get' | 'post' | 'patch' | 'delete', path: string, replies: Array<[number, unknown]>): Received[] {
   const received: Received[] = [];
   server.use(
     http[method](`${BASE}/${path}`, async ({ request }) => {
-      const text = method === 'post' ? await request.text() : '';
+      const text = method === 'post' || method === 'patch' ? await request.text() : '';
       received.push({ path: new URL(request.url).pathname, body: text ? JSON.parse(text) : undefined, headers: Object.fromEntries(request.headers) });
       const [status, body] = replies[Math.min(received.length - 1, replies.length - 1)] as [number, unknown];
-      return HttpResponse.json(body as Record<string, unknown>, { status });
+      return HttpResponse.json(body as Record<string, unknown> | string, { status });
     }),
   );
   return received;
@@ -206,7 +209,35 @@ describe('data examples', () => {
     serve('post', 'Authorize', [[200, fixture('authorize.200.json')]]);
     serve('post', 'GetAccountsDetail', [[400, fixture('session-nonexistent.400.json')]]);
     const error = await failure(() => bank().connection('flinks', { loginId }).accounts());
-    expect(error).toMatchObject({ reason: 'consent_expired', providerCode: 'SESSION_NONEXISTENT', status: 400, userMessage: 'RequestId 1df20baf-65d5-40ee-9be0-8058c13042e2 is invalid or session has ended' });
+    expect(error).toMatchObject({ reason: 'consent_expired', providerCode: 'SESSION_NONEXISTENT', status: 400 });
+    // Flinks' message repeats the RequestId sent: for developers (error.message), never the user's message.
+    expect(String(error.message)).toContain('RequestId 1df20baf-65d5-40ee-9be0-8058c13042e2 is invalid or session has ended');
+    expect(error.userMessage).toBeUndefined();
+  });
+
+  it('GetStatements: the documented request and 200 (its "..." placeholder replaced by a real PDF)', async () => {
+    serve('post', 'Authorize', [[200, fixture('authorize.200.json')]]);
+    const example = fixture('get-statements.200.json') as { StatementsByAccount: Array<{ Statements: Array<{ Base64Bytes: string }> }> };
+    const pdf = flinksStatementPdf('Chequing 1111000 statement');
+    (example.StatementsByAccount[0]?.Statements[0] as { Base64Bytes: string }).Base64Bytes = pdf;
+    const statements = serve('post', 'GetStatements', [[200, example]]);
+    const groups = await bank().connection('flinks', { loginId }).actions.statements({ period: 'MostRecent', accounts: ['<AccountId>'] });
+    expect(statements[0]?.body).toEqual({ ...fixture('get-statements.request.json'), RequestId: 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx' });
+    expect(groups).toEqual([{ accountNumber: '1111000', statements: [{ id: '3DD209E106553D2BB0A6EFF57FD0480C', mediaType: 'application/pdf', data: pdf, size: atob(pdf).length }] }]);
+
+    // The placeholder itself is not base64: a typed error, never a broken file handed over.
+    server.resetHandlers();
+    serve('post', 'Authorize', [[200, fixture('authorize.200.json')]]);
+    serve('post', 'GetStatements', [[200, fixture('get-statements.200.json')]]);
+    const error = await failure(() => bank().connection('flinks', { loginId }).actions.statements({}));
+    expect(error).toMatchObject({ kind: 'ProviderResponseError', field: 'StatementsByAccount.0.Statements.0.Base64Bytes' });
+  });
+
+  it('SetScheduledRefresh: the composed request, and the JSON string the C# SDK saw', async () => {
+    const example = fixture('set-scheduled-refresh.composed.json') as { request: { LoginId: string; IsActivated: boolean }; response_text_contains: string };
+    const set = serve('patch', 'SetScheduledRefresh', [[200, `The LoginId ${example.response_text_contains.replace('<loginId>', loginId)}`]]);
+    expect(await bank().connection('flinks', { loginId }).actions.scheduledRefresh({ enabled: true })).toEqual({ enabled: true });
+    expect(set[0]?.body).toEqual({ ...example.request, LoginId: loginId });
   });
 
   it('DeleteCard 200 with its StatusCode body', async () => {
@@ -223,7 +254,7 @@ describe('the FlinksCode table (flinks-codes.json)', () => {
     expect(codes.length).toBe(27);
     for (const { code, statuses } of codes) {
       expect(FLINKS_CODES[code], code).toBeDefined();
-      const reasons = new Set<ErrorReason>(statuses.map((status) => reasonFor(code, status)));
+      const reasons = new Set<ErrorReason | undefined>(statuses.map(() => codeRow(flinksFailures, code.toLowerCase())?.reason));
       expect([...reasons], code).toEqual([FLINKS_CODES[code]?.reason]);
     }
   });

@@ -48,7 +48,9 @@ describe('accounts', () => {
         type: 'card',
         number: '****4242',
         currency: 'CAD',
-        balances: { current: { amount: '500.30', currency: 'CAD' }, available: { amount: '4499.70', currency: 'CAD' }, limit: { amount: '5000.00', currency: 'CAD' } },
+        // Flinks sends the 500.30 owed as a positive Current: from the holder's side it is owed, negative.
+        // Available is the credit left to spend, and Limit a limit: both stay positive.
+        balances: { current: { amount: '-500.30', currency: 'CAD' }, available: { amount: '4499.70', currency: 'CAD' }, limit: { amount: '5000.00', currency: 'CAD' } },
         holder: 'John Flinkyfoot',
       },
       {
@@ -63,6 +65,18 @@ describe('accounts', () => {
         balances: { current: { amount: '0.30', currency: 'CAD' } },
         holder: 'John Flinkyfoot',
       },
+      {
+        id: '5a1e2b3c-4d5e-4f60-8172-08d682e1ff4e',
+        provider: 'flinks',
+        connectionId: GREATDAY,
+        name: 'Mortgage 5-Year Fixed',
+        type: 'loan',
+        number: '1111003',
+        currency: 'CAD',
+        // The outstanding principal, positive at Flinks, is owed: negative.
+        balances: { current: { amount: '-245310.55', currency: 'CAD' } },
+        holder: 'John Flinkyfoot',
+      },
     ]);
     expect(accounts[0]?.raw).toMatchObject({ TransitNumber: '77777', InstitutionNumber: '777', Category: 'Operations', Type: 'Chequing', OverdraftLimit: 0 });
     expect(rig.sim.state.exchanges.find((e) => e.endpoint === 'GetAccountsDetail')?.headers).toEqual({ 'x-api-key': API_KEY });
@@ -73,8 +87,9 @@ describe('accounts', () => {
     expect(accounts.map((a) => [a.name, a.type, a.balances.current?.amount])).toEqual([
       ['Chequing CAD', 'checking', '49993.96'],
       ['High Interest Savings USD', 'savings', '158121.10'],
-      ['Visa Infinite', 'card', '500.30'],
+      ['Visa Infinite', 'card', '-500.30'],
       ['TFSA', 'investment', '0.30'],
+      ['Mortgage 5-Year Fixed', 'loan', '-245310.55'],
     ]);
     const requestId = (rig.sim.state.exchanges[1]?.response as { RequestId: string }).RequestId;
     expect(bodies(rig.sim, 'GetAccountsSummary')).toEqual([{ RequestId: requestId, WithBalance: true, WithAccountIdentity: true }]);
@@ -90,7 +105,7 @@ describe('accounts', () => {
       const { conn } = await link(rig.bank({ flinks: { asyncPollIntervalMs: 60 } }), 'FlinksCapital', username);
       const started = Date.now();
       const accounts = await conn.accounts();
-      expect(accounts).toHaveLength(4);
+      expect(accounts).toHaveLength(5);
       const polls = rig.sim.state.exchanges.filter((e) => e.endpoint === 'GetAccountsDetailAsync');
       expect(rig.sim.state.exchanges.find((e) => e.endpoint === 'GetAccountsDetail')).toMatchObject({ status: 202, response: { FlinksCode: code, HttpStatusCode: 202 } });
       expect(polls.map((p) => [p.method, p.status])).toEqual([
@@ -119,7 +134,7 @@ describe('accounts', () => {
   it('a data read is retried on a 5xx (idempotent), never the /Authorize', async () => {
     rig.sim.inject({ endpoint: 'GetAccountsDetail', kind: 'status', status: 503 });
     const accounts = await rig.bank().connection('flinks', { loginId: GREATDAY }).accounts();
-    expect(accounts).toHaveLength(4);
+    expect(accounts).toHaveLength(5);
     expect(rig.sim.count('GetAccountsDetail')).toBe(2);
     expect(rig.sim.count('Authorize')).toBe(1);
   });
@@ -137,16 +152,9 @@ describe('transactions and holders', () => {
       ['2024-12-24', '0.20', 'Grocery store', 'booked'],
     ]);
     const requestId = (bodies(rig.sim, 'GetAccountsDetail')[0] as { RequestId: string }).RequestId;
+    // One request per RequestId, with everything a session needs (issue #14, item 3).
     expect(bodies(rig.sim, 'GetAccountsDetail')).toEqual([
-      {
-        RequestId: requestId,
-        WithAccountIdentity: false,
-        WithKYC: false,
-        WithTransactions: true,
-        WithBalance: false,
-        DaysOfTransactions: 'Days90',
-        AccountsFilter: ['ae1dac72-70da-4626-fed8-08d682e1ff4a'],
-      },
+      { RequestId: requestId, WithAccountIdentity: true, WithKYC: true, WithTransactions: true, WithBalance: true, DaysOfTransactions: 'Days90' },
     ]);
 
     const old = [];

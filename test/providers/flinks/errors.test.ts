@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isProviderResponseError, type ErrorReason } from '../../../src/index.js';
-import { FLINKS_CODES } from '../../../src/providers/flinks/index.js';
+import { FLINKS_CODES } from '../../../src/providers/flinks/mapping.js';
+
+// Codes whose Message is written for the end user (Flinks Connect's own error screens); the rest is for developers.
+const FOR_THE_USER = ['INVALID_USERNAME', 'INVALID_PASSWORD', 'INVALID_LOGIN', 'INVALID_SECURITY_RESPONSE', 'INVALID_SECURITY_RESPONSE_NO_RETRY', 'RETRY_LATER', 'NEW_ACCOUNT', 'AGGREGATION_ERROR', 'DISABLED_INSTITUTION', 'DISABLED_LOGIN'];
+// A RequestId that lapses while the user authenticates is an expired authentication (issue #14, item 8).
+const IN_AUTHENTICATE: Partial<Record<string, ErrorReason>> = { SESSION_NONEXISTENT: 'auth_expired', SESSION_EXPIRED: 'auth_expired' };
 import { AUTH_KEY, PASSWORD, failure, link, startFlinks, type FlinksRig } from './support.js';
 
 let rig: FlinksRig;
@@ -59,10 +64,15 @@ describe('every FlinksCode maps to one normalized reason', () => {
 
   for (const [code, statuses, reason] of TABLE) {
     for (const status of statuses.filter((s) => s !== 202)) {
-      it(`${code} (HTTP ${status}) → ${reason}`, async () => {
-        rig.sim.inject({ endpoint: 'Authorize', kind: 'status', status, body: JSON.stringify({ HttpStatusCode: status, Message: `about ${code}`, FlinksCode: code }) });
+      const during = IN_AUTHENTICATE[code] ?? reason;
+      it(`${code} (HTTP ${status}) → ${during} on /Authorize, with Flinks' RequestId`, async () => {
+        const requestId = '3b1f0a52-7c4e-4d2a-9f1e-5a6b7c8d9e0f';
+        rig.sim.inject({ endpoint: 'Authorize', kind: 'status', status, body: JSON.stringify({ HttpStatusCode: status, Message: `about ${code}`, FlinksCode: code, RequestId: requestId }) });
         const error = await connectError();
-        expect(error).toMatchObject({ kind: 'ConnectionError', reason, providerCode: code, status, endpoint: 'Authorize', userMessage: `about ${code}` });
+        expect(error).toMatchObject({ kind: 'ConnectionError', reason: during, providerCode: code, status, endpoint: 'Authorize', requestId });
+        expect(String(error.message)).toContain(`about ${code}`);
+        // The provider's message reaches userMessage only where Flinks writes it for the user.
+        expect(error.userMessage).toBe(FOR_THE_USER.includes(code) ? `about ${code}` : undefined);
         // Credentials are sent at most once, whatever the answer: no retry, even on a 5xx.
         expect(rig.sim.count('Authorize')).toBe(1);
       });
@@ -125,7 +135,7 @@ describe('the simulator produces the documented codes itself', () => {
     expect(String((error as { message: string }).message)).toMatch(/authorize again/);
     // Reopening the stored link works without the user (cached mode, a new RequestId).
     const again = rig.bank().connection('flinks', { loginId: conn.ref?.loginId as string });
-    expect(await again.accounts()).toHaveLength(4);
+    expect(await again.accounts()).toHaveLength(5);
   });
 
   it('SESSION_NONEXISTENT while the user takes more than 8 minutes to answer', async () => {
@@ -136,7 +146,9 @@ describe('the simulator produces the documented codes itself', () => {
         if (c.type === 'questions') c.answer({ q1: 'Triangle' });
       }
     });
-    expect(error).toMatchObject({ reason: 'consent_expired', providerCode: 'SESSION_NONEXISTENT' });
+    // Inside authenticate(): an expired authentication, to run again (issue #14, item 8), not an expired consent.
+    expect(error).toMatchObject({ reason: 'auth_expired', userAction: 'authenticate', providerCode: 'SESSION_NONEXISTENT' });
+    expect(conn.status).toMatchObject({ status: 'error', reason: 'auth_expired', userAction: 'authenticate' });
   });
 
   it('a wrong auth key fails on GenerateAuthorizeToken, before any credential is sent', async () => {
@@ -144,7 +156,10 @@ describe('the simulator produces the documented codes itself', () => {
       const conn = rig.bank({ flinks: { authKey: 'not-the-key' } }).connect('flinks', { institution: 'FlinksCapital', username: 'Greatday', password: PASSWORD });
       for await (const c of conn.authenticate()) void c;
     });
-    expect(error).toMatchObject({ reason: 'unknown', providerCode: 'UNAUTHORIZED', endpoint: 'GenerateAuthorizeToken', userMessage: 'You must provide a valid auth key' });
+    expect(error).toMatchObject({ reason: 'unknown', providerCode: 'UNAUTHORIZED', endpoint: 'GenerateAuthorizeToken' });
+    // About the integration's keys: for developers (error.message), never shown to the user.
+    expect(String(error.message)).toContain('You must provide a valid auth key');
+    expect(error.userMessage).toBeUndefined();
     expect(rig.sim.count('Authorize')).toBe(0);
   });
 
@@ -153,7 +168,9 @@ describe('the simulator produces the documented codes itself', () => {
       const conn = rig.bank({ flinks: { authKey: undefined } }).connect('flinks', { institution: 'FlinksCapital', username: 'Greatday', password: PASSWORD });
       for await (const c of conn.authenticate()) void c;
     });
-    expect(error).toMatchObject({ providerCode: 'UNAUTHORIZED', endpoint: 'Authorize', userMessage: 'You must provide a valid authorize token' });
+    expect(error).toMatchObject({ providerCode: 'UNAUTHORIZED', endpoint: 'Authorize' });
+    expect(String(error.message)).toContain('You must provide a valid authorize token');
+    expect(error.userMessage).toBeUndefined();
   });
 
   it('a missing x-api-key is refused on data endpoints', async () => {

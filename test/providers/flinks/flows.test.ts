@@ -74,9 +74,10 @@ describe('FlinksCapital (seed: the simple MFA flow)', () => {
     expectNothingSentTwice(sim);
 
     const accounts = await conn.accounts();
-    expect(accounts.map((a) => a.connectionId)).toEqual(Array(4).fill('b0debb48-f9f1-46c6-80a4-08d7dd88d478'));
+    expect(accounts.map((a) => a.connectionId)).toEqual(Array(5).fill('b0debb48-f9f1-46c6-80a4-08d7dd88d478'));
+    // One request per RequestId, with everything the session needs (issue #14, item 3).
     expect(bodies(sim, 'GetAccountsDetail')).toEqual([
-      { RequestId: SEED_MFA_PROMPT.RequestId, WithAccountIdentity: true, WithKYC: true, WithTransactions: false, WithBalance: true },
+      { RequestId: SEED_MFA_PROMPT.RequestId, WithAccountIdentity: true, WithKYC: true, WithTransactions: true, WithBalance: true, DaysOfTransactions: 'Days90' },
     ]);
     expect(sim.state.exchanges.find((e) => e.endpoint === 'GetAccountsDetail')?.headers['x-api-key']).toBe(API_KEY);
   });
@@ -316,7 +317,7 @@ describe('stored links (LoginId)', () => {
   it('accounts() without the user uses cached mode: no MFA, no bank login', async () => {
     const conn = rig.bank().connection('flinks', { loginId: '5e115eac-1209-4f19-641c-08d6d484e2fe' });
     const accounts = await conn.accounts();
-    expect(accounts).toHaveLength(4);
+    expect(accounts).toHaveLength(5);
     expect(bodies(rig.sim)).toEqual([{ LoginId: '5e115eac-1209-4f19-641c-08d6d484e2fe', MostRecentCached: true }]);
     // The current docs' cached shape.
     expect(responses(rig.sim)[0]).toMatchObject({ HttpStatusCode: 200, InstitutionName: 'FlinksCapital', InstitutionId: 14, Login: { Username: 'Greatday', Type: 'Personal' } });
@@ -337,7 +338,7 @@ describe('stored links (LoginId)', () => {
     expect(seen).toEqual(['otp']);
     expect(bodies(rig.sim)[0]).toEqual({ LoginId: loginId, MostRecentCached: false, Save: true });
     expect(conn.ref).toEqual({ loginId });
-    expect((await conn.accounts()).length).toBe(4);
+    expect((await conn.accounts()).length).toBe(5);
     // The refreshed session serves the data: no second /Authorize.
     expect(bodies(rig.sim)).toHaveLength(2);
   });

@@ -26,7 +26,7 @@ describe('flinks simulator under msw', () => {
     }
     expect(seen).toEqual(['choice', 'otp']);
     const accounts = await conn.accounts();
-    expect(accounts.map((a) => a.balances.current?.amount)).toEqual(['49993.96', '158121.10', '500.30', '0.30']);
+    expect(accounts.map((a) => a.balances.current?.amount)).toEqual(['49993.96', '158121.10', '-500.30', '0.30', '-245310.55']);
     expect(sim.counts).toEqual({ GenerateAuthorizeToken: 3, Authorize: 3, GetAccountsDetail: 1 });
     expect(sim.state.exchanges[1]?.path).toBe(`/v3/${CUSTOMER_ID}/BankingServices/Authorize`);
   });

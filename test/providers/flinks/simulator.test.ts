@@ -52,7 +52,7 @@ describe('request variants real clients send', () => {
     const cached = await authorize({ LoginId: GREATDAY_LOGIN_ID, MostRecentCached: true });
     const res = await fetch(url(`GetAccountsDetailAsync/${String(cached.body.RequestId)}`), { method: 'POST' });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { Accounts: unknown[] }).Accounts).toHaveLength(4);
+    expect(((await res.json()) as { Accounts: unknown[] }).Accounts).toHaveLength(5);
   });
 });
 

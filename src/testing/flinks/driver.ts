@@ -1,8 +1,9 @@
 import type { Challenge } from '../../core/model/challenge.js';
 import { flinks } from '../../providers/flinks/index.js';
-import { flinksSimulator } from '../flinks/index.js';
-import type { FlinksSimState } from '../flinks/state.js';
-import type { Driver, DriverScenario } from './types.js';
+import type { Driver, DriverScenario } from '../drivers/types.js';
+import { flinksSimulator } from './simulator.js';
+import type { FlinksSimState } from './state.js';
+import { own } from './wire.js';
 
 type FlinksProvider = ReturnType<typeof flinks>;
 const CUSTOMER_ID = '43387ca6-0391-4c82-857d-70d95f087ecb';
@@ -13,11 +14,11 @@ function scenario(institution: string, username: string, description: string, ou
 
 function expected(state: FlinksSimState, prompt: string): string | undefined {
   const key = Object.keys(state.answers).find((k) => k.toLowerCase() === prompt.toLowerCase());
-  return key === undefined ? undefined : state.answers[key];
+  return key === undefined ? undefined : own(state.answers, key);
 }
 
 function picks(state: FlinksSimState, prompt: string, options: ReadonlyArray<{ id: string; label: string }>, multiple: boolean): string[] {
-  const wanted = state.choices[prompt];
+  const wanted = own(state.choices, prompt);
   const ids = wanted ? options.filter((o) => wanted.includes(o.label)).map((o) => o.id) : [];
   if (ids.length) return multiple ? ids : ids.slice(0, 1);
   return [(options[0] as { id: string }).id];
