@@ -55,7 +55,6 @@ const BodyShape = {
   /** After this, `resume` refuses the checkpoint. */
   expiresAt: z.iso.datetime({ offset: true }),
 };
-const Body = z.object(BodyShape);
 const StrictBody = z.strictObject(BodyShape);
 
 const Mac = z.object({ alg: z.literal('HS256'), kid: z.string().check(z.minLength(1)), value: z.string().check(z.minLength(1)) });
@@ -63,7 +62,7 @@ const Mac = z.object({ alg: z.literal('HS256'), kid: z.string().check(z.minLengt
 /** The versioned, authenticated JSON a connection can be resumed from. Never holds a secret. */
 export const Checkpoint = z.object({ ...BodyShape, mac: Mac });
 export type Checkpoint = z.infer<typeof Checkpoint>;
-export type CheckpointBody = z.infer<typeof Body>;
+export type CheckpointBody = z.infer<typeof StrictBody>;
 
 /** RFC 8785 (JCS) for JSON data: sorted keys (UTF-16 order), no undefined, ECMAScript number and string forms. */
 export function canonicalJson(value: unknown): string {
