@@ -1,70 +1,48 @@
 /**
- * polybank: one typed Connection over several open-banking providers.
- * Providers live in their own entries (`polybank/flinks`, …); simulators in `polybank/testing`.
+ * polybank: one typed Connection over several open-banking providers — what an application
+ * needs. Providers live in their own entries (`polybank/flinks`, …); simulators in
+ * `polybank/testing`; the API for writing a provider in `polybank/provider`.
+ *
+ * Stability: semver. A minor release may add exports, options and optional fields; it never
+ * removes or changes one (that is a major release). Anything not exported here is internal.
  *
  * @module polybank
  */
 export { Polybank } from './core/polybank.js';
-export type { PolybankOptions, BankEvents, ResumeOptions } from './core/polybank.js';
+export type { PolybankOptions, BankEvents, ResumeOptions, ConnectionOf } from './core/polybank.js';
 export { Connection } from './core/connection.js';
 export type { ConnectionEvents, AuthenticateOptions } from './core/connection.js';
+export type { CallOptions } from './core/flow/index.js';
+export type { Listener } from './core/emitter.js';
 export type { Checkpoint } from './core/checkpoint.js';
-export type { Logger } from './core/logger.js';
-export type { RequestEvent, RetryPolicy, FetchLike, HttpMethod } from './core/http.js';
-export type { AnyProvider, InputOf, RefOf, ProviderById, Json } from './core/provider.js';
-// For provider authors: the interface a provider folder implements (see src/providers/*).
-export type {
-  ProviderAdapter,
-  AdapterContext,
-  Step,
-  StillPending,
-  Session,
-  SessionUpdate,
-  PollPlan,
-  ChallengeSpec,
-  ActiveInfo,
-  CancelCause,
-} from './core/provider.js';
-export type { HttpRequest, HttpResponse, BeforeRequestHook, QueryValue } from './core/http.js';
-export type { Secrets } from './core/redact.js';
 export type { EncryptionOptions } from './core/sealer.js';
+export type { Logger, LogLevel } from './core/logger.js';
+export type { RequestEvent, RetryPolicy, FetchLike, HttpMethod } from './core/http.js';
+export type { AnyProvider, InputOf, RefOf, RefInputOf, ProviderById, ActionsOf, Json } from './core/provider.js';
+
+// The request/response API and where it keeps authentications.
+export type { AuthProgress, StepOptions, StoreTtl } from './core/backend.js';
 export { MemoryStore, versionConflict } from './core/store.js';
 export type { CheckpointStore, StoreEntry, StoredEntry, SaveOptions } from './core/store.js';
-export type { AuthProgress, StepOptions, StoreTtl } from './core/backend.js';
+
+// Many stored connections in one process (polybank/bullmq for many workers).
 export { memoryRateLimiters } from './core/refresh.js';
+export type { RateLimiter, RateLimiterFactory, Rate, RefreshOptions, RefreshResult } from './core/refresh.js';
 export { simulatedClock, realClock } from './core/polling.js';
 export type { Clock } from './core/polling.js';
-export type { RateLimiter, RateLimiterFactory, Rate, RefreshOptions, RefreshResult } from './core/refresh.js';
 
 // The normalized model: zod schemas are the source of the types.
-export { Money, CurrencyCode, DecimalString, toMoney, toDecimalString, minorUnits, addDecimals, subtractDecimals, addMoney } from './core/model/money.js';
+export { Money, CurrencyCode, DecimalString, addMoney } from './core/model/money.js';
 export { Account, AccountType, Balances } from './core/model/account.js';
 export { Transaction, AccountHolder } from './core/model/transaction.js';
 export type { TransactionQuery } from './core/model/transaction.js';
-export {
-  ConnectionStatus,
-  ErrorReason,
-  UserAction,
-  REASONS,
-  errorStatus,
-} from './core/model/status.js';
+export { ConnectionStatus, ErrorReason, UserAction, REASONS } from './core/model/status.js';
 export type { ReasonInfo, ErrorStatus, ActiveStatus } from './core/model/status.js';
-export {
-  ChallengeData,
-  CredentialField,
-  QuestionPrompt,
-  ChoiceOption,
-  ConsentOption,
-  CredentialsAnswer,
-  OtpAnswer,
-  QuestionsAnswer,
-  ChoiceAnswer,
-  RedirectAnswer,
-  ConsentAnswer,
-} from './core/model/challenge.js';
+export { ChallengeData } from './core/model/challenge.js';
 export type {
   Challenge,
   ChallengeType,
+  ChallengeDataOf,
   CredentialsChallenge,
   OtpChallenge,
   QuestionsChallenge,
@@ -72,11 +50,15 @@ export type {
   DecoupledChallenge,
   RedirectChallenge,
   ConsentChallenge,
+  CredentialField,
+  QuestionPrompt,
   AnswerByType,
-  ChallengeDataOf,
-  ChallengeDataInput,
-  NormalizedAnswer,
-  NormalizedAnswerOf,
+  CredentialsAnswer,
+  OtpAnswer,
+  QuestionsAnswer,
+  ChoiceAnswer,
+  RedirectAnswer,
+  ConsentAnswer,
 } from './core/model/challenge.js';
 
 export {

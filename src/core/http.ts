@@ -300,6 +300,11 @@ function isRedirect(response: Response): boolean {
 interface Attempt {
   n: number;
   requestId?: string;
+  /**
+   * The event of the latest response, held until it is known whether it is the last one: the
+   * last one waits for its body, where some providers put their request id (Flinks).
+   */
+  held?: { n: number; started: number; startTime: number; status: number; ms: number; requestId?: string };
 }
 
 /**
@@ -378,10 +383,12 @@ export class ProviderHttp {
       try {
         const response = await this.settings.fetch(request);
         const probe = new HttpResponse(provider, req.endpoint, response.status, response.headers, '', url, config);
-        attempt.requestId = probe.requestId;
-        scope.onRequest?.(this.#event(req, safeUrl, started, startTime, attempt, { status: response.status }));
+        this.#flush(req, safeUrl, attempt, scope);
+        const id = probe.requestId;
+        attempt.held = { n: attempt.n, started, startTime, status: response.status, ms: performance.now() - started, ...(id !== undefined ? { requestId: id } : {}) };
         return response;
       } catch (error) {
+        this.#flush(req, safeUrl, attempt, scope);
         scope.onRequest?.(this.#event(req, safeUrl, started, startTime, attempt, { error: error instanceof Error ? error.name : 'Error' }));
         throw error;
       }
@@ -436,21 +443,45 @@ export class ProviderHttp {
       if (isHTTPError(error)) {
         // The last retryable status, after the retries: an answer like any other.
         const text = typeof error.data === 'string' ? error.data : error.data === undefined ? '' : JSON.stringify(error.data);
-        return new HttpResponse(provider, req.endpoint, error.response.status, error.response.headers, text.slice(0, maxBytes), url, config);
+        return this.#answered(req, safeUrl, attempt, scope, new HttpResponse(provider, req.endpoint, error.response.status, error.response.headers, text.slice(0, maxBytes), url, config));
       }
+      this.#flush(req, safeUrl, attempt, scope);
       throw this.#typed(error, req, scope, safeUrl);
     }
-    if (isRedirect(response)) return this.#redirected(req, scope, response, url, safeUrl);
+    if (isRedirect(response)) {
+      this.#flush(req, safeUrl, attempt, scope);
+      return this.#redirected(req, scope, response, url, safeUrl);
+    }
     let text: string;
     try {
       text = await boundedText(response, { timeout, maxBytes, provider, endpoint: req.endpoint, signal: scope.signal });
     } catch (error) {
+      this.#flush(req, safeUrl, attempt, scope);
       if (error instanceof ResponseTooLargeError) {
         throw new ProviderResponseError(provider, req.endpoint, '', error.message, { status: response.status });
       }
       throw this.#typed(error, req, scope, safeUrl);
     }
-    return new HttpResponse(provider, req.endpoint, response.status, response.headers, text, url, config);
+    return this.#answered(req, safeUrl, attempt, scope, new HttpResponse(provider, req.endpoint, response.status, response.headers, text, url, config));
+  }
+
+  /** The last response, read: its event goes out now, with the request id its body may hold. */
+  #answered(req: HttpRequest, safeUrl: string, attempt: Attempt, scope: CallScope, res: HttpResponse): HttpResponse {
+    const held = attempt.held;
+    if (held) {
+      const id = res.requestId ?? held.requestId;
+      attempt.held = { ...held, ms: performance.now() - held.started, ...(id !== undefined ? { requestId: id } : {}) };
+    }
+    this.#flush(req, safeUrl, attempt, scope);
+    return res;
+  }
+
+  /** Emits the held event of an attempt (a retry started, or the call ended). */
+  #flush(req: HttpRequest, safeUrl: string, attempt: Attempt, scope: CallScope): void {
+    const held = attempt.held;
+    if (!held) return;
+    attempt.held = undefined;
+    scope.onRequest?.(this.#event(req, safeUrl, held.started, held.startTime, { n: held.n, ...(held.requestId !== undefined ? { requestId: held.requestId } : {}) }, { status: held.status }, held.ms));
   }
 
   /**
@@ -482,7 +513,7 @@ export class ProviderHttp {
     return this.#send({ ...req, path: target.toString(), query: undefined, expect: 'any' }, scope);
   }
 
-  #event(req: HttpRequest, safeUrl: string, started: number, startTime: number, attempt: Attempt, outcome: { status?: number; error?: string }): RequestEvent {
+  #event(req: HttpRequest, safeUrl: string, started: number, startTime: number, attempt: Attempt, outcome: { status?: number; error?: string }, ms = performance.now() - started): RequestEvent {
     const { provider } = this.settings;
     const attributes: Record<string, string | number> = {
       'http.request.method': req.method,
@@ -504,7 +535,7 @@ export class ProviderHttp {
       ...outcome,
       ...(attempt.requestId !== undefined && outcome.status !== undefined ? { requestId: attempt.requestId } : {}),
       startTime,
-      ms: performance.now() - started,
+      ms,
       attempt: attempt.n,
       attributes,
     };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Polybank, isProviderResponseError, toMoney } from 'polybank';
+import { Polybank, isProviderResponseError } from 'polybank';
+import { toMoney } from 'polybank/provider';
 import { isExactNumber, parseJson } from '../../src/core/json.js';
 import { hostileServer } from '../support/hostile-server.js';
 import { plain } from '../support/plain-provider.js';

@@ -16,13 +16,9 @@ import {
   isInvalidAnswerError,
   isPolybankError,
   isValidationError,
-  addDecimals,
   addMoney,
-  minorUnits,
-  subtractDecimals,
-  toDecimalString,
-  toMoney,
 } from '../../src/index.js';
+import { addDecimals, minorUnits, subtractDecimals, toDecimalString, toMoney } from '../../src/provider.js';
 
 describe('Money', () => {
   it('turns provider floats into canonical strings with the currency minor units', () => {
