@@ -11,3 +11,5 @@ export function providerIds(root?: string): string[];
 export function entries(root?: string): Entry[];
 export function buildEntries(root?: string): Record<string, string>;
 export function packageFields(root?: string): { exports: Record<string, unknown>; typesVersions: { '*': Record<string, string[]> } };
+export function simulatedIds(root?: string): string[];
+export function generatedFiles(root?: string): Record<string, string>;

@@ -12,11 +12,8 @@ export type { SimulatorServer, StartOptions } from './server.js';
 export { FaultInjector, resetResponse, htmlError } from './faults.js';
 export type { FaultSpec, FaultKind } from './faults.js';
 
-// Provider simulators (each in its own folder).
-export * from './fintecture/index.js';
-export * from './powens/index.js';
-export * from './flinks/index.js';
-export * from './powerauth/index.js';
+// Provider simulators, each in its own folder (the list is generated from the folders).
+export * from './simulators.js';
 
 // Drivers: each provider set up against its simulator, with scenarios and an autopilot.
 export * from './drivers/index.js';

@@ -1,17 +1,13 @@
-import { fintectureDriver } from '../fintecture/driver.js';
-import { flinksDriver } from '../flinks/index.js';
-import { powensDriver } from './powens.js';
-import { powerauthDriver } from './powerauth.js';
 import type { Driver } from './types.js';
+import { registered } from './registry.js';
 
-export { fintectureDriver, flinksDriver, powensDriver, powerauthDriver };
+export * from './registry.js';
 export { followBankRedirect } from './types.js';
 export type { Driver, DriverScenario } from './types.js';
 
-/** Every provider's driver, by id. */
-export const drivers: Readonly<Record<'fintecture' | 'powens' | 'flinks' | 'powerauth', Driver>> = {
-  fintecture: fintectureDriver as unknown as Driver,
-  powens: powensDriver as unknown as Driver,
-  flinks: flinksDriver as unknown as Driver,
-  powerauth: powerauthDriver as unknown as Driver,
-};
+/** The id of a provider that has a driver (one per provider folder). */
+export type DriverId = keyof typeof registered;
+
+/** Every provider's driver, by id: the registry generated from the provider folders. */
+// Each driver is typed for its own provider; here they are the common Driver.
+export const drivers: Readonly<Record<DriverId, Driver>> = registered as unknown as Readonly<Record<DriverId, Driver>>;

@@ -1,7 +1,7 @@
 import { POWENS_TEST_CONNECTOR, powens } from '../../providers/powens/index.js';
-import { powensSimulator, type PowensSimState } from '../powens/index.js';
+import { powensSimulator, type PowensSimState } from './index.js';
 import type { Simulator } from '../simulator.js';
-import { followBankRedirect, type Driver, type DriverScenario } from './types.js';
+import { followBankRedirect, type Driver, type DriverScenario } from '../drivers/types.js';
 
 type PowensProvider = ReturnType<typeof powens>;
 const REDIRECT_URI = 'https://app.polybank.test/powens/callback';

@@ -1,6 +1,6 @@
 import { powerauth } from '../../providers/powerauth/index.js';
-import { POWERAUTH_TEST_PASSWORD, powerauthSimulator, type PowerAuthSimState } from '../powerauth/index.js';
-import type { Driver, DriverScenario } from './types.js';
+import { POWERAUTH_TEST_PASSWORD, powerauthSimulator, type PowerAuthSimState } from './index.js';
+import type { Driver, DriverScenario } from '../drivers/types.js';
 
 type PowerAuthProvider = ReturnType<typeof powerauth>;
 
