@@ -1,6 +1,6 @@
 import { fintectureDriver } from './fintecture.js';
 import { flinksDriver } from './flinks.js';
-import { powensDriver } from './powens.js';
+import { powensDriver } from '../powens/driver.js';
 import { powerauthDriver } from './powerauth.js';
 import type { Driver } from './types.js';
 

@@ -101,7 +101,9 @@ function powensSetup(): CanarySetup {
   return {
     driver: drivers.powens,
     simulator: () =>
-      powensSimulator({ newAccountsDisabled: false, decoupledPolls: 2, clientSecret, password, otp, otpLabel: 'Enter the code your bank sent you' }) as unknown as AnySim,
+      // echoPreviousAnswer: false until the core redacts challenge data (#14 item 4): the sandbox's second
+      // doubleotp prompt quotes the first code, and the core still puts it into the challenge as is.
+      powensSimulator({ newAccountsDisabled: false, decoupledPolls: 2, clientSecret, password, otp, otpLabel: 'Enter the code your bank sent you', echoPreviousAnswer: false }) as unknown as AnySim,
     provider: (sim) => {
       const { clientId } = (sim as unknown as { client: { clientId: string } }).client;
       return powens({ baseUrl: sim.baseUrl, clientId, clientSecret, redirectUri: 'https://app.polybank.test/powens/callback', polling: { intervalMs: 200 } });

@@ -131,16 +131,6 @@ export const Currency = z.looseObject({
   symbol: z.nullish(z.string()),
 });
 
-/** `Loan`: the details of a loan account (amounts are informative; the balance is the debt). */
-export const Loan = z.looseObject({
-  total_amount: z.nullish(WireAmount),
-  next_payment_amount: z.nullish(WireAmount),
-  next_payment_date: z.nullish(z.string()),
-  maturity_date: z.nullish(z.string()),
-  rate: z.nullish(WireAmount),
-  type: z.nullish(z.string()),
-});
-
 const BankAccountShape = {
   id: Id,
   id_connection: z.nullish(Id),
@@ -161,7 +151,6 @@ const BankAccountShape = {
   last_update: z.nullish(SqlDateTime),
   disabled: z.nullish(SqlDateTime),
   deleted: z.nullish(SqlDateTime),
-  loan: z.nullish(Loan),
 };
 export const BankAccount = z.looseObject(BankAccountShape);
 export type BankAccount = z.infer<typeof BankAccount>;

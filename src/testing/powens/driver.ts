@@ -1,7 +1,8 @@
 import { POWENS_TEST_CONNECTOR, powens } from '../../providers/powens/index.js';
-import { powensSimulator, type PowensSimState } from '../powens/index.js';
+import { followBankRedirect, type Driver, type DriverScenario } from '../drivers/types.js';
 import type { Simulator } from '../simulator.js';
-import { followBankRedirect, type Driver, type DriverScenario } from './types.js';
+import { PowensSimulator } from './simulator.js';
+import type { PowensSimState } from './state.js';
 
 type PowensProvider = ReturnType<typeof powens>;
 const REDIRECT_URI = 'https://app.polybank.test/powens/callback';
@@ -14,7 +15,7 @@ function scenario(website: string, description: string, outcome: DriverScenario[
 export const powensDriver: Driver<PowensProvider, PowensSimState> = {
   id: 'powens',
   label: 'Powens / Budget Insight: the official test connector',
-  simulator: () => powensSimulator({ newAccountsDisabled: false, decoupledPolls: 2 }) as unknown as Simulator<PowensSimState>,
+  simulator: () => new PowensSimulator({ newAccountsDisabled: false, decoupledPolls: 2 }) as unknown as Simulator<PowensSimState>,
   provider: (sim) => {
     const { clientId, clientSecret } = (sim as unknown as { client: { clientId: string; clientSecret: string } }).client;
     return powens({ baseUrl: sim.baseUrl, clientId, clientSecret, redirectUri: REDIRECT_URI, polling: { intervalMs: 200 } });
@@ -40,10 +41,7 @@ export const powensDriver: Driver<PowensProvider, PowensSimState> = {
         for (const field of challenge.fields) {
           if (field.name === 'password') values[field.name] = '1234';
           // The scenario is the openapi source's list value; other optional lists stay unset.
-          else if (field.choices) {
-            const website = scenario.persona?.website ?? 'par';
-            if (field.choices.some((c) => c.value === website) && (field.required || field.name === 'openapiwebsite')) values[field.name] = website;
-          }
+          else if (field.name === 'openapiwebsite') values[field.name] = scenario.persona?.website ?? 'par';
           else if (field.required) values[field.name] = 'polybank-demo';
         }
         return values;
