@@ -1,6 +1,7 @@
 import { POWENS_TEST_CONNECTOR, powens } from '../../providers/powens/index.js';
 import { followBankRedirect, type Driver, type DriverScenario } from '../drivers/types.js';
 import type { Simulator } from '../simulator.js';
+import { WEBAUTH_CONNECTOR_UUID } from './routes.js';
 import { PowensSimulator } from './simulator.js';
 import type { PowensSimState } from './state.js';
 
@@ -26,6 +27,7 @@ export const powensDriver: Driver<PowensProvider, PowensSimState> = {
     scenario('doubleotp', 'two OTPs in a row'),
     scenario('shortDecoupled', 'approve in the bank app (decoupled)'),
     scenario('webauthRequired', 'redirect to the bank (webauth), then back'),
+    { name: 'webauthConnector', description: "a bank whose users sign in on its own page only: a new connection through webauth", outcome: 'active', input: { connector: WEBAUTH_CONNECTOR_UUID } },
     scenario('SCARequiredAndOTP', 'synced; a later forced sync asks for an OTP'),
     scenario('wrongpass', 'wrong password', 'invalid_credentials'),
     scenario('passwordExpired', 'the password must be renewed at the bank', 'password_expired'),
