@@ -280,10 +280,14 @@ export function createPowensAdapter(config: PowensConfig): Omit<PowensAdapter, '
     if (back === undefined || !NUMERIC_ID.test(back) || !Number.isSafeInteger(Number(back))) {
       throw new ProviderResponseError(PROVIDER, 'webauth callback', 'id_connection', 'the callback names no connection');
     }
-    const next: ConnectionPhase = { phase: 'connection', connectionId: Number(back), userId: state.userId, ownsConnection: true, powensState: null, ...common(state) };
-    ctx.update({ state: next, sealed });
     const token = await tokenOf(ctx, api, state.userId, sealed);
-    return fromConnection(ctx, await api.getConnection(ctx, token, next.connectionId), next, sealed, { afterRedirect: true });
+    const connection = await api.getConnection(ctx, token, Number(back));
+    // Only the connection this webauth made becomes this flow's (a clean-up may delete it): same connector.
+    const same = UUID.test(state.connector) ? connection.connector_uuid?.toLowerCase() === state.connector.toLowerCase() : connection.id_connector === Number(state.connector);
+    if (!same) throw new ProviderResponseError(PROVIDER, 'webauth callback', 'id_connection', `connection ${connection.id} is not a connection to connector ${state.connector}`);
+    const next: ConnectionPhase = { phase: 'connection', connectionId: connection.id, userId: state.userId, ownsConnection: true, powensState: null, ...common(state) };
+    ctx.update({ state: next, sealed });
+    return fromConnection(ctx, connection, next, sealed, { afterRedirect: true });
   }
 
   // ------------------------------------------------------------ data
@@ -366,11 +370,12 @@ export function createPowensAdapter(config: PowensConfig): Omit<PowensAdapter, '
       }
       if (fields.length === 0) throw new ValidationError('powens connect input', [{ path: 'authMechanism', message: `connector ${input.connector} has no credential fields: use webauth` }], { provider: PROVIDER });
 
-      const spec: ChallengeSpec = { type: 'credentials', fields: fields.map((f) => credentialField(f)), ...(connector.name ? { message: `Sign in to ${connector.name}` } : {}) };
-      if (input.fields === undefined) return { kind: 'challenge', state, sealed, challenge: spec };
+      const asked = fields.map((f) => credentialField(f));
+      const message = connector.name ? { message: `Sign in to ${connector.name}` } : {};
+      if (input.fields === undefined) return { kind: 'challenge', state, sealed, challenge: { type: 'credentials', fields: asked, ...message } };
 
       // Given fields are checked like an answer would be, before any credential is sent.
-      const challenge = { ...spec, id: 'input', provider: PROVIDER } as ChallengeData;
+      const challenge: ChallengeData = { type: 'credentials', id: 'input', provider: PROVIDER, fields: asked, ...message };
       let values: Record<string, string>;
       try {
         const answer = validateAnswer(challenge, input.fields);

@@ -3,7 +3,7 @@
  * encrypted); without one (a stored reference, a checkpoint without encryption) it is
  * renewed from the user id with the client credentials. Nothing here is ever in state.
  */
-import { ProviderResponseError, log, type ActionTarget, type AdapterContext } from '../../provider.js';
+import { ChallengeStateError, ProviderResponseError, log, type ActionTarget, type AdapterContext } from '../../provider.js';
 import type { PowensClient } from './client.js';
 import { PROVIDER } from './mapping.js';
 import type { PowensRef, PowensState } from './schemas/model.js';
@@ -44,5 +44,5 @@ export function targetIds(target: ActionTarget<PowensRef, PowensState>): { conne
   if (target.ref?.userToken && !sealed[TOKEN]) sealed[TOKEN] = target.ref.userToken;
   if (state && (state.phase === 'connection' || state.phase === 'active')) return { connectionId: state.connectionId, userId: state.userId, sealed };
   if (target.ref) return { connectionId: target.ref.connectionId, userId: target.ref.userId, sealed };
-  throw new ProviderResponseError(PROVIDER, 'action', 'connectionId', 'no Powens connection yet: run authenticate() until a connection exists');
+  throw new ChallengeStateError('powens: no connection yet: run authenticate() until the connection is active', { provider: PROVIDER });
 }

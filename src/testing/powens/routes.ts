@@ -121,7 +121,7 @@ export function connectionJson(connection: SimConnection): Record<string, unknow
   const body: Record<string, unknown> = {
     id: connection.id,
     id_user: connection.userId,
-    id_connector: TEST_CONNECTOR_ID,
+    id_connector: connection.connector?.id ?? TEST_CONNECTOR_ID,
     last_update: connection.lastUpdate,
     created: connection.created,
     active: true,
@@ -133,9 +133,9 @@ export function connectionJson(connection: SimConnection): Record<string, unknow
   };
   if (connection.fields) body.fields = connection.fields;
   body.expire = connection.expire;
-  body.id_provider = TEST_CONNECTOR_ID;
-  body.id_bank = TEST_CONNECTOR_ID;
-  body.connector_uuid = TEST_CONNECTOR_UUID;
+  body.id_provider = connection.connector?.id ?? TEST_CONNECTOR_ID;
+  body.id_bank = connection.connector?.id ?? TEST_CONNECTOR_ID;
+  body.connector_uuid = connection.connector?.uuid ?? TEST_CONNECTOR_UUID;
   // Recorded only on decoupled answers: undocumented extra keys.
   if (connection.state === 'decoupled') {
     body.description = connection.errorMessage;
@@ -397,7 +397,7 @@ const createConnection: Route<PowensSimState>['handle'] = (ctx) => {
 };
 
 /** A new connection, moved to its first step (or synced). */
-function newConnection(state: PowensSimState, init: { userId: number; scenario: string; login: string; source?: string; webauth?: boolean }): SimConnection {
+function newConnection(state: PowensSimState, init: { userId: number; scenario: string; login: string; source?: string; webauth?: boolean; connector?: Readonly<Record<string, unknown>> }): SimConnection {
   const now = Date.now();
   const connection: SimConnection = {
     id: ++state.seq.connection,
@@ -419,6 +419,7 @@ function newConnection(state: PowensSimState, init: { userId: number; scenario: 
     pushes: 0,
     forcedSyncs: 0,
     ...(init.webauth ? { webauth: true } : {}),
+    ...(init.connector && init.connector !== TEST_CONNECTOR ? { connector: { id: init.connector.id as number, uuid: init.connector.uuid as string } } : {}),
   };
   state.connections.set(connection.id, connection);
   advance(state, connection, now);
@@ -781,7 +782,7 @@ const webauth: Route<PowensSimState>['handle'] = (ctx) => {
   if (connector) {
     if (outcome !== 'approve') return callback(redirectUri, { error: outcome, error_description: `The bank answered ${outcome}`, state });
     const source = params.get('source');
-    const created = newConnection(ctx.state, { userId: user, scenario: 'par', login: `webauth-${ctx.state.seq.connection + 1}`, webauth: true, ...(source ? { source } : {}) });
+    const created = newConnection(ctx.state, { userId: user, scenario: 'par', login: `webauth-${ctx.state.seq.connection + 1}`, webauth: true, connector, ...(source ? { source } : {}) });
     advance(ctx.state, created);
     return callback(redirectUri, { id_connection: String(created.id), state });
   }

@@ -84,6 +84,8 @@ export interface SimConnection {
   previousAnswer?: string;
   /** Created through the bank's page (webauth), not with credentials. */
   webauth?: boolean;
+  /** Its connector, when not the test connector. */
+  connector?: { id: number; uuid: string };
 }
 
 export interface SimUser {

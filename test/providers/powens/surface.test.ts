@@ -151,6 +151,19 @@ describe('webauth connections (a connector that signs in on the bank page)', () 
     expect(String(error.message)).toMatch(/fields: a webauth connection takes no fields/);
   });
 
+  it("a callback naming another of the user's connections is refused, and that connection is left alone", async () => {
+    const mine = await linked();
+    const ref = mine.ref as { connectionId: number; userId: number };
+    const conn = h.bank({ powens: { redirectUri: REDIRECT } }).connect('powens', { connector: WEBAUTH_CONNECTOR_UUID, user: { id: ref.userId } });
+    const iterator = conn.authenticate();
+    const challenge = (await iterator.next()).value as Challenge;
+    if (challenge.type !== 'redirect') throw new Error('expected a redirect');
+    challenge.answer({ callback: `${REDIRECT}?id_connection=${ref.connectionId}&state=${challenge.state}` });
+    await expect(iterator.next()).rejects.toMatchObject({ kind: 'ProviderResponseError', field: 'id_connection' });
+    expect(h.sim.state.connections.has(ref.connectionId)).toBe(true);
+    expect(h.sim.count('DeleteConnection') + h.sim.count('DeleteUser')).toBe(0);
+  });
+
   it('the bank refuses: auth_rejected, and the user created for it is deleted', async () => {
     h.sim.state.options.webauthOutcome = 'access_denied';
     const conn = h.bank({ powens: { redirectUri: REDIRECT } }).connect('powens', { connector: WEBAUTH_CONNECTOR_UUID });
