@@ -35,7 +35,6 @@ export default {
     'src/providers/powerauth/session.ts:Ref',
     'src/testing/drivers/fintecture.ts:FintectureProvider',
     'src/testing/drivers/flinks.ts:FlinksProvider',
-    'src/testing/drivers/powens.ts:PowensProvider',
     'src/testing/drivers/powerauth.ts:PowerAuthProvider',
   ],
   treatValidationWarningsAsErrors: true,

@@ -56,7 +56,16 @@ function parsed<T>(what: string, schema: { safeParse(value: unknown): { success:
   throw new ValidationError(what, result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })), { provider: PROVIDER });
 }
 
-export function powensActions({ api, config, accountsOf }: Dependencies) {
+/** Powens' operations on `conn.actions` (see the module comment). */
+export type PowensActions = {
+  readonly reconnectUrl: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: ReconnectUrlArgs) => Promise<ReconnectLink>;
+  readonly completeReconnect: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: CompleteReconnectArgs) => Promise<ConnectionStatus>;
+  readonly enableAccounts: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: AccountsArgs) => Promise<Account[]>;
+  readonly disableAccounts: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: AccountsArgs) => Promise<Account[]>;
+  readonly deleteUser: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: void) => Promise<void>;
+};
+
+export function powensActions({ api, config, accountsOf }: Dependencies): PowensActions {
   async function setDisabled(ctx: AdapterContext, target: Target, args: AccountsArgs, disabled: boolean): Promise<Account[]> {
     const { accountIds } = parsed(`powens ${disabled ? 'disableAccounts' : 'enableAccounts'}`, AccountsArgs, args);
     const { connectionId, userId, sealed } = targetIds(target);
@@ -128,5 +137,3 @@ export function powensActions({ api, config, accountsOf }: Dependencies) {
     },
   };
 }
-
-export type PowensActions = ReturnType<typeof powensActions>;

@@ -89,8 +89,29 @@ export const PowensOptionsSchema = z
     z.refine((options) => options.domain !== undefined || options.baseUrl !== undefined, 'give domain (your Powens domain, e.g. "acme-sandbox") or baseUrl'),
   );
 
-/** What `powens({...})` takes. */
-export type PowensOptions = z.input<typeof PowensOptionsSchema>;
+/** What `powens({...})` takes (checked against the schema below at compile time). */
+export interface PowensOptions {
+  /** Your Powens domain (`acme-sandbox` for `https://acme-sandbox.biapi.pro/2.0`). */
+  domain?: string;
+  /** The API root including `/2.0`; overrides `domain` (a proxy, a simulator). */
+  baseUrl?: string;
+  /** Client ID of your Powens client application (digits). */
+  clientId: string | number;
+  /** Its client secret: creates users (`/auth/init`) and renews their tokens (`/auth/renew`). */
+  clientSecret: string;
+  /** Where Powens sends the user back after a webauth (`webauthRequired`, webauth connectors); no query string. */
+  redirectUri?: string;
+  /** How often a validating connection or a decoupled approval is polled. Default 3 s, backing off to 15 s. */
+  polling?: { intervalMs?: number; maxIntervalMs?: number };
+  /** Timeout of the calls that check credentials with the bank synchronously. Default 180 000 ms. */
+  syncTimeoutMs?: number;
+  /** The zone of Powens' date-times without an offset. Default `Europe/Paris`; `UTC` reads them as UTC. */
+  timeZone?: string;
+}
+// The interface and the schema say the same thing, in both directions.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const _same: Same<PowensOptions, z.input<typeof PowensOptionsSchema>> = true;
+void _same;
 
 export interface PowensConfig {
   baseUrl: string;

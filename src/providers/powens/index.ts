@@ -9,8 +9,8 @@
  * @module polybank/powens
  */
 import { defineProvider } from '../../provider.js';
-import { createPowensAdapter } from './adapter.js';
-import { PowensOptionsSchema, powensConfig } from './config.js';
+import { createPowensAdapter, type PowensAdapter } from './adapter.js';
+import { PowensOptionsSchema, powensConfig, type PowensOptions } from './config.js';
 
 export type { PowensOptions } from './config.js';
 export { PowensInput, PowensRef, PowensState } from './schemas/model.js';
@@ -32,7 +32,7 @@ export const POWENS_TEST_CONNECTOR = '338178e6-3d01-564f-9a7b-52ca442459bf';
  * `https://{domain}.biapi.pro/2.0`); `timeZone` is the zone of Powens' zone-less times
  * (default Europe/Paris). Throws ConfigurationError on a bad option.
  */
-export const powens = defineProvider({
+export const powens: (options: PowensOptions) => PowensAdapter = defineProvider({
   id: 'powens',
   options: PowensOptionsSchema,
   secrets: (options) => [options.clientSecret],

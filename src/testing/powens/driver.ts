@@ -1,19 +1,18 @@
-import { POWENS_TEST_CONNECTOR, powens } from '../../providers/powens/index.js';
+import { POWENS_TEST_CONNECTOR, powens, type PowensAdapter } from '../../providers/powens/index.js';
 import { followBankRedirect, type Driver, type DriverScenario } from '../drivers/types.js';
 import type { Simulator } from '../simulator.js';
 import { WEBAUTH_CONNECTOR_UUID } from './routes.js';
 import { PowensSimulator } from './simulator.js';
 import type { PowensSimState } from './state.js';
 
-type PowensProvider = ReturnType<typeof powens>;
 const REDIRECT_URI = 'https://app.polybank.test/powens/callback';
 
-function scenario(website: string, description: string, outcome: DriverScenario['outcome'] = 'active'): DriverScenario<PowensProvider> {
+function scenario(website: string, description: string, outcome: DriverScenario['outcome'] = 'active'): DriverScenario<PowensAdapter> {
   // No fields in the input: the connector's fields are asked as a credentials challenge.
   return { name: website, description, outcome, input: { connector: POWENS_TEST_CONNECTOR }, persona: { website } };
 }
 
-export const powensDriver: Driver<PowensProvider, PowensSimState> = {
+export const powensDriver: Driver<PowensAdapter, PowensSimState> = {
   id: 'powens',
   label: 'Powens / Budget Insight: the official test connector',
   simulator: () => new PowensSimulator({ newAccountsDisabled: false, decoupledPolls: 2 }) as unknown as Simulator<PowensSimState>,
