@@ -37,7 +37,6 @@ export default {
     'src/providers/powerauth/session.ts:Ref',
     'src/testing/fintecture/driver.ts:FintectureProvider',
     'src/testing/flinks/driver.ts:FlinksProvider',
-    'src/testing/powens/driver.ts:PowensProvider',
     'src/testing/powerauth/driver.ts:PowerAuthProvider',
   ],
   treatValidationWarningsAsErrors: true,

@@ -54,6 +54,8 @@ export type {
   CallScope,
 } from './core/http.js';
 export type { Secrets } from './core/redact.js';
+export type { Logger, LogLevel } from './core/logger.js';
+export { log } from './core/logger.js';
 export { isSecretKey, REDACTED } from './core/redact.js';
 export type { StandardSchemaV1, SchemaInput, SchemaOutput, SchemaIssue } from './core/schema.js';
 
@@ -96,7 +98,11 @@ export type {
   NormalizedAnswerOf,
 } from './core/model/challenge.js';
 export type { ErrorReason, UserAction, ConnectionStatus } from './core/model/status.js';
-export { REASONS } from './core/model/status.js';
+export { REASONS, errorStatus } from './core/model/status.js';
+
+// Answers and callbacks, checked the way the core checks them (a provider that takes the
+// same values in its connect input, or a callback outside the challenge loop).
+export { validateAnswer, callbackParams } from './core/answers.js';
 
 // Errors an adapter throws (the core types everything else it sees).
 export {
@@ -108,8 +114,10 @@ export {
   ConnectionError,
   UnsupportedError,
   AbortedError,
+  InvalidAnswerError,
   isPolybankError,
   isConnectionError,
+  isInvalidAnswerError,
   isAbortedError,
   isProviderResponseError,
 } from './core/errors.js';

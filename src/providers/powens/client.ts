@@ -1,16 +1,16 @@
 /**
- * The Powens endpoints the adapter speaks, each with its wire schema and the
- * request rules (sensitive: sent at most once; idempotent reads retried by the core).
- * Endpoint names are the simulator's route names (counters, faults).
+ * The Powens endpoints the adapter speaks: one function per endpoint, each with its
+ * expected statuses (anything else is typed by the failure table in the core), its
+ * sending rule (`sensitive`: at most once; idempotent reads retried by the core) and its
+ * parsed body. Endpoint names are the simulator's route names (counters, faults).
  */
-import { ProviderResponseError, ValidationError } from '../../core/errors.js';
-import type { HttpRequest, HttpResponse } from '../../core/http.js';
-import { httpFailure } from '../../core/kit.js';
-import type { AdapterContext } from '../../core/provider.js';
+import { ProviderResponseError, type AdapterContext, type HttpRequest, type HttpResponse } from '../../provider.js';
 import type { PowensConfig } from './config.js';
-import { errorReason, powensTime } from './mapping.js';
+import { PROVIDER, hint, isNoAccount } from './mapping.js';
 import {
+  AccountOwnerships,
   AccountsList,
+  AuthCode,
   AuthInit,
   BankAccount,
   Connection,
@@ -19,49 +19,8 @@ import {
   ServiceError,
   TransactionsList,
   WebauthUrl,
-} from './schemas.js';
-
-/** What a 404 (often an HTML page at Powens) is about, to type it usefully. */
-type NotFound = 'connector' | 'connection' | 'account';
-
-interface FailureContext {
-  /** The request answered additionalInformationNeeded fields: `wrongpass` means a failed SCA. */
-  answering?: boolean;
-  notFound?: NotFound;
-  id?: string | number;
-}
-
-/**
- * A non-2xx Powens answer as a typed error: the service error code through the mapping
- * table, the provider's `message` for the user; HTML or empty bodies by HTTP class.
- */
-export function failure(ctx: AdapterContext, res: HttpResponse, context: FailureContext = {}): Error {
-  const where = { status: res.status, endpoint: res.endpoint };
-  if (res.status === 404 && context.notFound) {
-    const what = `${context.notFound} ${String(context.id ?? '')}`.trim();
-    if (context.notFound === 'connection') {
-      // Deleted at Powens (by the user, GDPR purge, or an unfinished SCA past `expire`): link it again.
-      return ctx.fail('consent_expired', `powens: ${what} does not exist (HTTP 404 at ${res.endpoint})`, { ...where, providerCode: 'notFound' });
-    }
-    const path = context.notFound === 'connector' ? 'connector' : 'accountId';
-    return new ValidationError(`powens ${context.notFound}`, [{ path, message: `${what} was not found at this Powens domain (HTTP 404 at ${res.endpoint}); check the id and the baseUrl` }], {
-      provider: 'powens',
-      ...where,
-    });
-  }
-  const parsed = res.isJson ? ServiceError.safeParse(res.body) : undefined;
-  if (!parsed?.success) return httpFailure(ctx, res);
-  const body = parsed.data;
-  const reason = errorReason(body.code, res.status, body.description, context.answering === true);
-  const detail = body.message ?? body.description ?? body.code;
-  const retryAfter = res.retryAfter;
-  return ctx.fail(reason, `powens ${res.endpoint}: ${body.code}: ${detail}`, {
-    ...where,
-    providerCode: body.code,
-    ...(body.message ? { userMessage: body.message } : {}),
-    ...(retryAfter ? { retryAfter } : {}),
-  });
-}
+  type Transaction,
+} from './schemas/wire.js';
 
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
@@ -76,217 +35,275 @@ export interface CreatedConnection {
   pendingId?: number;
 }
 
+/** One transaction as listed, with the provider's own object. */
+export interface ListedTransaction {
+  tx: Transaction;
+  raw: unknown;
+}
+
+export type PowensClient = ReturnType<typeof powensClient>;
+
 /** The Powens API for one adapter configuration. */
-export class PowensApi {
-  readonly config: PowensConfig;
+export function powensClient(config: PowensConfig) {
+  const credentials = { client_id: config.clientId, client_secret: config.clientSecret };
 
-  constructor(config: PowensConfig) {
-    this.config = config;
-  }
+  return {
+    /** `POST /auth/init` with the client credentials: a new user and its permanent token. */
+    async initUser(ctx: AdapterContext): Promise<{ token: string; userId: number; permanent: boolean }> {
+      const res = await ctx.request({ endpoint: 'AuthInit', method: 'POST', path: 'auth/init', json: credentials, expect: [200, 201] });
+      const body = res.parse(AuthInit);
+      ctx.secrets.add(body.auth_token);
+      return { token: body.auth_token, userId: body.id_user, permanent: body.type !== 'temporary' };
+    },
 
-  async #send(ctx: AdapterContext, req: HttpRequest): Promise<HttpResponse> {
-    return ctx.request(req);
-  }
+    /** `POST /auth/renew`: a token for an existing user from the client credentials (old tokens stay valid). */
+    async renewToken(ctx: AdapterContext, userId: number): Promise<string> {
+      const res = await ctx.request({
+        endpoint: 'RenewToken',
+        method: 'POST',
+        path: 'auth/renew',
+        json: { grant_type: 'client_credentials', ...credentials, id_user: userId, revoke_previous: false },
+        // Repeating it only issues one more token: safe to retry on a lost response.
+        idempotent: true,
+        expect: [200],
+      });
+      const { token } = res.parse(RenewedToken);
+      ctx.secrets.add(token);
+      return token;
+    },
 
-  /** `POST /auth/init` with the client credentials: a new user and its permanent token. */
-  async initUser(ctx: AdapterContext): Promise<{ token: string; userId: number; permanent: boolean }> {
-    const res = await this.#send(ctx, {
-      endpoint: 'AuthInit',
-      method: 'POST',
-      path: 'auth/init',
-      json: { client_id: this.config.clientId, client_secret: this.config.clientSecret },
-    });
-    if (!res.ok) throw failure(ctx, res);
-    const body = res.parse(AuthInit);
-    ctx.secrets.add(body.auth_token);
-    return { token: body.auth_token, userId: body.id_user, permanent: body.type !== 'temporary' };
-  }
+    /** `GET /auth/token/code?type=singleAccess`: a temporary code for the webviews (usable once, a few minutes). */
+    async temporaryCode(ctx: AdapterContext, token: string): Promise<{ code: string; expiresIn?: number }> {
+      const res = await ctx.request({ endpoint: 'GetTemporaryCode', method: 'GET', path: 'auth/token/code', query: { type: 'singleAccess' }, headers: bearer(token), expect: [200] });
+      const body = res.parse(AuthCode);
+      return { code: body.code, ...(typeof body.expires_in === 'number' && body.expires_in > 0 ? { expiresIn: body.expires_in } : {}) };
+    },
 
-  /** `POST /auth/renew`: a token for an existing user from the client credentials (old tokens stay valid). */
-  async renewToken(ctx: AdapterContext, userId: number): Promise<string> {
-    const res = await this.#send(ctx, {
-      endpoint: 'RenewToken',
-      method: 'POST',
-      path: 'auth/renew',
-      json: { grant_type: 'client_credentials', client_id: this.config.clientId, client_secret: this.config.clientSecret, id_user: userId, revoke_previous: false },
-      // Repeating it only issues one more token: safe to retry on a lost response.
-      idempotent: true,
-    });
-    if (!res.ok) throw failure(ctx, res);
-    const { token } = res.parse(RenewedToken);
-    ctx.secrets.add(token);
-    return token;
-  }
+    /** `GET /connectors/{uuid|id}?expand=fields` (no authentication needed). */
+    async connector(ctx: AdapterContext, connector: string): Promise<Connector> {
+      const res = await ctx.request({
+        endpoint: 'GetConnector',
+        method: 'GET',
+        path: `connectors/${encodeURIComponent(connector)}`,
+        query: { expand: 'fields' },
+        expect: [200],
+        hint: hint({ notFound: 'connector', id: connector }),
+      });
+      return res.parse(Connector);
+    },
 
-  /** `GET /connectors/{uuid|id}?expand=fields` (no authentication needed). */
-  async connector(ctx: AdapterContext, connector: string): Promise<Connector> {
-    const res = await this.#send(ctx, { endpoint: 'GetConnector', method: 'GET', path: `connectors/${encodeURIComponent(connector)}`, query: { expand: 'fields' } });
-    if (!res.ok) throw failure(ctx, res, { notFound: 'connector', id: connector });
-    return res.parse(Connector);
-  }
+    /** `POST /users/me/connections`: synchronous credential check with the bank (sent once). */
+    async createConnection(ctx: AdapterContext, token: string, body: Record<string, unknown>, source: string | undefined): Promise<CreatedConnection> {
+      const res = await ctx.request({
+        endpoint: 'CreateConnection',
+        method: 'POST',
+        path: 'users/me/connections',
+        ...(source ? { query: { source } } : {}),
+        headers: bearer(token),
+        json: body,
+        sensitive: true,
+        timeout: config.syncTimeoutMs,
+        expect: [200, 201, 202, 400],
+      });
+      if (res.status !== 400) return { connection: res.parse(Connection) };
+      const pending = pendingDuplicate(res);
+      if (pending !== undefined) return { pendingId: pending };
+      throw ctx.failure(res);
+    },
 
-  /** `POST /users/me/connections`: synchronous credential check with the bank (sent once). */
-  async createConnection(ctx: AdapterContext, token: string, body: Record<string, unknown>, source: string | undefined): Promise<CreatedConnection> {
-    const res = await this.#send(ctx, {
-      endpoint: 'CreateConnection',
-      method: 'POST',
-      path: 'users/me/connections',
-      ...(source ? { query: { source } } : {}),
-      headers: bearer(token),
-      json: body,
-      sensitive: true,
-      timeout: this.config.syncTimeoutMs,
-    });
-    if (res.ok) return { connection: res.parse(Connection) };
-    if (res.status === 400 && res.isJson) {
-      const error = ServiceError.safeParse(res.body);
-      const text = error.success ? `${error.data.description ?? ''} ${error.data.message ?? ''}` : '';
-      const pending = error.success && error.data.code === 'badRequest' ? /resume parameter.*?connection\D*(\d+)/i.exec(text) : null;
-      if (pending?.[1]) return { pendingId: Number(pending[1]) };
-    }
-    throw failure(ctx, res);
-  }
+    /**
+     * `POST /users/me/connections/{id}`: new credentials or an answer (`sensitive`), an
+     * empty body to force a sync (triggers the SCA: `sensitive`), or `{ resume: true }`.
+     */
+    async updateConnection(
+      ctx: AdapterContext,
+      token: string,
+      id: number,
+      body: Record<string, unknown>,
+      options: { sensitive: boolean; answering?: boolean; background?: boolean; source?: string; pending?: boolean },
+    ): Promise<Connection> {
+      let path = `users/me/connections/${id}`;
+      if (options.background) path = withFlag(path, 'background=true');
+      const res = await ctx.request({
+        endpoint: 'UpdateConnection',
+        method: 'POST',
+        path,
+        ...(options.source ? { query: { source: options.source } } : {}),
+        headers: bearer(token),
+        json: body,
+        sensitive: options.sensitive,
+        timeout: config.syncTimeoutMs,
+        expect: [200, 201, 202],
+        hint: hint({ notFound: 'connection', id, ...(options.answering ? { answering: true } : {}), ...(options.pending ? { pending: true } : {}) }),
+      });
+      return res.parse(Connection);
+    },
 
-  /**
-   * `POST /users/me/connections/{id}`: new credentials or an answer (`sensitive`), an
-   * empty body to force a sync (triggers the SCA: `sensitive`), or `{ resume: true }`.
-   */
-  async updateConnection(
-    ctx: AdapterContext,
-    token: string,
-    id: number,
-    body: Record<string, unknown>,
-    options: { sensitive: boolean; answering?: boolean; background?: boolean; source?: string },
-  ): Promise<Connection> {
-    let path = `users/me/connections/${id}`;
-    if (options.background) path = withFlag(path, 'background=true');
-    const res = await this.#send(ctx, {
-      endpoint: 'UpdateConnection',
-      method: 'POST',
-      path,
-      ...(options.source ? { query: { source: options.source } } : {}),
-      headers: bearer(token),
-      json: body,
-      sensitive: options.sensitive,
-      timeout: this.config.syncTimeoutMs,
-    });
-    if (!res.ok) throw failure(ctx, res, { notFound: 'connection', id, ...(options.answering ? { answering: true } : {}) });
-    return res.parse(Connection);
-  }
+    async getConnection(ctx: AdapterContext, token: string, id: number, options: { pending?: boolean } = {}): Promise<Connection> {
+      const res = await ctx.request({
+        endpoint: 'GetConnection',
+        method: 'GET',
+        path: `users/me/connections/${id}`,
+        headers: bearer(token),
+        expect: [200],
+        hint: hint({ notFound: 'connection', id, ...(options.pending ? { pending: true } : {}) }),
+      });
+      return res.parse(Connection);
+    },
 
-  async getConnection(ctx: AdapterContext, token: string, id: number): Promise<Connection> {
-    const res = await this.#send(ctx, { endpoint: 'GetConnection', method: 'GET', path: `users/me/connections/${id}`, headers: bearer(token) });
-    if (!res.ok) throw failure(ctx, res, { notFound: 'connection', id });
-    return res.parse(Connection);
-  }
+    /** `PUT /users/me/connections/{id}?psu_requested=false`: a background sync that never triggers SCA. */
+    async syncConnection(ctx: AdapterContext, token: string, id: number): Promise<Connection> {
+      const res = await ctx.request({
+        endpoint: 'SyncConnection',
+        method: 'PUT',
+        path: `users/me/connections/${id}`,
+        query: { psu_requested: 'false' },
+        headers: bearer(token),
+        timeout: config.syncTimeoutMs,
+        expect: [200, 202],
+        hint: hint({ notFound: 'connection', id }),
+      });
+      return res.parse(Connection);
+    },
 
-  /** `PUT /users/me/connections/{id}?psu_requested=false`: a background sync that never triggers SCA. */
-  async syncConnection(ctx: AdapterContext, token: string, id: number): Promise<Connection> {
-    const res = await this.#send(ctx, {
-      endpoint: 'SyncConnection',
-      method: 'PUT',
-      path: `users/me/connections/${id}`,
-      query: { psu_requested: 'false' },
-      headers: bearer(token),
-      timeout: this.config.syncTimeoutMs,
-    });
-    if (!res.ok) throw failure(ctx, res, { notFound: 'connection', id });
-    return res.parse(Connection);
-  }
+    /** `DELETE /users/me/connections/{id}`: 204 (SPEC) or 200 `{}` (recorded); a 404 means already gone. */
+    async deleteConnection(ctx: AdapterContext, token: string, id: number): Promise<void> {
+      await ctx.request({ endpoint: 'DeleteConnection', method: 'DELETE', path: `users/me/connections/${id}`, headers: bearer(token), expect: [200, 204, 404] });
+    },
 
-  /** `DELETE /users/me/connections/{id}`: 204 (SPEC) or 200 `{}` (recorded); a 404 means already gone. */
-  async deleteConnection(ctx: AdapterContext, token: string, id: number): Promise<void> {
-    const res = await this.#send(ctx, { endpoint: 'DeleteConnection', method: 'DELETE', path: `users/me/connections/${id}`, headers: bearer(token) });
-    if (res.ok || res.status === 404) return;
-    throw failure(ctx, res);
-  }
+    /** `DELETE /users/me`: 204 (SPEC) or 200 `{survey_url}` (recorded); a 404 means already gone. */
+    async deleteUser(ctx: AdapterContext, token: string): Promise<void> {
+      await ctx.request({ endpoint: 'DeleteUser', method: 'DELETE', path: 'users/me', headers: bearer(token), expect: [200, 204, 404] });
+    },
 
-  /** `DELETE /users/me`: 204 (SPEC) or 200 `{survey_url}` (recorded). */
-  async deleteUser(ctx: AdapterContext, token: string): Promise<void> {
-    const res = await this.#send(ctx, { endpoint: 'DeleteUser', method: 'DELETE', path: 'users/me', headers: bearer(token) });
-    if (res.ok || res.status === 404) return;
-    throw failure(ctx, res);
-  }
+    /**
+     * `GET /webauth-url`: where to send the user, for a connection in `webauthRequired`
+     * (`id_connection`) or a new one (`connector_uuid`); undefined on 409 (already up to date).
+     */
+    async webauthUrl(
+      ctx: AdapterContext,
+      token: string,
+      params: { redirectUri: string; state: string; source?: string } & ({ connectionId: number } | { connector: string }),
+    ): Promise<string | undefined> {
+      const target = 'connectionId' in params ? { id_connection: params.connectionId } : /^\d+$/.test(params.connector) ? { id_connector: params.connector } : { connector_uuid: params.connector };
+      const res = await ctx.request({
+        endpoint: 'GetWebauthUrl',
+        method: 'GET',
+        path: 'webauth-url',
+        query: { client_id: config.clientId, ...target, redirect_uri: params.redirectUri, state: params.state, source: params.source },
+        headers: bearer(token),
+        expect: [200, 409],
+        hint: 'connectionId' in params ? hint({ notFound: 'connection', id: params.connectionId }) : hint({ notFound: 'connector', id: params.connector }),
+      });
+      if (res.status === 409) return undefined;
+      return res.parse(WebauthUrl).url;
+    },
 
-  /** `GET /webauth-url`: where to send the user for a `webauthRequired` connection; undefined on 409 (already up to date). */
-  async webauthUrl(ctx: AdapterContext, token: string, params: { connectionId: number; redirectUri: string; state: string; source?: string }): Promise<string | undefined> {
-    const res = await this.#send(ctx, {
-      endpoint: 'GetWebauthUrl',
-      method: 'GET',
-      path: 'webauth-url',
-      query: {
-        client_id: this.config.clientId,
-        id_connection: params.connectionId,
-        redirect_uri: params.redirectUri,
-        state: params.state,
-        source: params.source,
-      },
-      headers: bearer(token),
-    });
-    if (res.status === 409) return undefined;
-    if (!res.ok) throw failure(ctx, res, { notFound: 'connection', id: params.connectionId });
-    return res.parse(WebauthUrl).url;
-  }
+    /** `GET /users/me/connections/{id}/accounts?all`: disabled accounts included (new ones are disabled by default); undefined on `noAccount`. */
+    async listAccounts(ctx: AdapterContext, token: string, connectionId: number): Promise<{ raw: unknown[]; accounts: BankAccount[] } | undefined> {
+      const res = await ctx.request({
+        endpoint: 'ListAccounts',
+        method: 'GET',
+        path: withFlag(`users/me/connections/${connectionId}/accounts`, 'all'),
+        headers: bearer(token),
+        expect: [200, 400, 409],
+        hint: hint({ notFound: 'connection', id: connectionId }),
+      });
+      if (res.status !== 200) {
+        if (isNoAccount(res)) return undefined;
+        throw ctx.failure(res, hint({ notFound: 'connection', id: connectionId }));
+      }
+      const body = res.parse(AccountsList);
+      return { raw: (res.body as { accounts: unknown[] }).accounts, accounts: body.accounts };
+    },
 
-  /** `GET /users/me/connections/{id}/accounts?all`: disabled accounts included (new ones are disabled by default). */
-  async listAccounts(ctx: AdapterContext, token: string, connectionId: number): Promise<{ raw: unknown[]; accounts: BankAccount[] } | undefined> {
-    const res = await this.#send(ctx, { endpoint: 'ListAccounts', method: 'GET', path: withFlag(`users/me/connections/${connectionId}/accounts`, 'all'), headers: bearer(token) });
-    if (!res.ok) {
-      if (isNoAccount(res)) return undefined;
-      throw failure(ctx, res, { notFound: 'connection', id: connectionId });
-    }
-    const body = res.parse(AccountsList);
-    return { raw: (res.body as { accounts: unknown[] }).accounts, accounts: body.accounts };
-  }
+    async account(ctx: AdapterContext, token: string, accountId: string): Promise<BankAccount> {
+      const res = await ctx.request({
+        endpoint: 'GetAccount',
+        method: 'GET',
+        path: withFlag(`users/me/accounts/${accountId}`, 'all'),
+        headers: bearer(token),
+        expect: [200],
+        hint: hint({ notFound: 'account', id: accountId }),
+      });
+      return res.parse(BankAccount);
+    },
 
-  async account(ctx: AdapterContext, token: string, accountId: string): Promise<BankAccount> {
-    const res = await this.#send(ctx, { endpoint: 'GetAccount', method: 'GET', path: withFlag(`users/me/accounts/${accountId}`, 'all'), headers: bearer(token) });
-    if (!res.ok) throw failure(ctx, res, { notFound: 'account', id: accountId });
-    return res.parse(BankAccount);
-  }
+    /** `POST /users/me/accounts/{id}?all {"disabled": …}`: enables (syncs) or disables (purges) an account. */
+    async updateAccount(ctx: AdapterContext, token: string, accountId: string, disabled: boolean): Promise<{ raw: unknown; account: BankAccount }> {
+      const res = await ctx.request({
+        endpoint: 'UpdateAccount',
+        method: 'POST',
+        path: withFlag(`users/me/accounts/${accountId}`, 'all'),
+        headers: bearer(token),
+        json: { disabled },
+        // Setting the same flag twice changes nothing: safe to retry.
+        idempotent: true,
+        expect: [200],
+        hint: hint({ notFound: 'account', id: accountId }),
+      });
+      return { raw: res.body, account: res.parse(BankAccount) };
+    },
 
-  /** One page of `GET /users/me/accounts/{id}/transactions` (`url` is a `_links.next.href` after the first). */
-  async transactionsPage(
-    ctx: AdapterContext,
-    token: string,
-    page: { url: string } | { accountId: string; query: Record<string, string | number | undefined> },
-  ): Promise<{ raw: unknown[]; list: ReturnType<typeof TransactionsList.parse> } | undefined> {
-    const request: HttpRequest =
-      'url' in page
-        ? { endpoint: 'ListTransactions', method: 'GET', path: page.url, headers: bearer(token) }
-        : { endpoint: 'ListTransactions', method: 'GET', path: `users/me/accounts/${page.accountId}/transactions`, query: page.query, headers: bearer(token) };
-    const res = await this.#send(ctx, request);
-    if (!res.ok) {
-      if (isNoAccount(res)) return undefined;
-      throw failure(ctx, res, { notFound: 'account', id: 'accountId' in page ? page.accountId : '' });
-    }
-    const list = res.parse(TransactionsList);
-    return { raw: (res.body as { transactions: unknown[] }).transactions, list };
-  }
+    /** `GET /users/me/connections/{id}/account_ownerships` (Powens Check). */
+    async accountOwnerships(ctx: AdapterContext, token: string, connectionId: number): Promise<AccountOwnerships> {
+      const res = await ctx.request({
+        endpoint: 'ListAccountOwnerships',
+        method: 'GET',
+        path: `users/me/connections/${connectionId}/account_ownerships`,
+        headers: bearer(token),
+        expect: [200],
+        hint: hint({ notFound: 'ownerships', id: connectionId }),
+      });
+      return res.parse(AccountOwnerships);
+    },
 
-  /**
-   * A pagination link as an absolute URL on the API's origin. A link to another origin is
-   * refused: the user token must never be sent elsewhere.
-   */
-  resolveLink(href: string): string {
-    const base = new URL(`${this.config.baseUrl}/`);
-    const url = new URL(href, base);
-    if (url.origin !== base.origin) {
-      throw new ProviderResponseError('powens', 'ListTransactions', '_links.next.href', `points to another origin (${url.origin})`);
-    }
-    return url.toString();
-  }
+    /**
+     * `GET /users/me/accounts/{id}/transactions`, page by page through the core's
+     * pagination: `_links.next.href` (an opaque cursor), or for the 2021 answer (no
+     * `_links`, a `total`) the next offset. `noAccount` is an empty list.
+     */
+    transactions(ctx: AdapterContext, token: string, accountId: string, query: { limit: number; min_date?: string; max_date?: string }): AsyncGenerator<ListedTransaction[]> {
+      const first: HttpRequest = {
+        endpoint: 'ListTransactions',
+        method: 'GET',
+        path: `users/me/accounts/${accountId}/transactions`,
+        query,
+        headers: bearer(token),
+        expect: [200, 400, 409],
+        hint: hint({ notFound: 'account', id: accountId }),
+      };
+      return ctx.paginate(first, (res) => {
+        if (res.status !== 200) {
+          if (isNoAccount(res)) return { items: [] };
+          throw ctx.failure(res, hint({ notFound: 'account', id: accountId }));
+        }
+        const list = res.parse(TransactionsList);
+        const raw = (res.body as { transactions: unknown[] }).transactions;
+        const items = list.transactions.map((tx, index) => ({ tx, raw: raw[index] }));
+        return { items, next: list._links ? list._links.next?.href : legacyNext(res, list.total, items.length) };
+      });
+    },
+  };
 }
 
-/** `noAccount` (400 in the SPEC, 409 in the docs): no activated account, hence no data. */
-function isNoAccount(res: HttpResponse): boolean {
-  if (res.status !== 400 && res.status !== 409) return false;
-  const parsed = ServiceError.safeParse(res.body);
-  return parsed.success && parsed.data.code === 'noAccount';
+/** The 2021 answer pages by offset up to `total`: the next page's URL, on the same endpoint. */
+function legacyNext(res: HttpResponse, total: number | null | undefined, count: number): string | undefined {
+  if (!total || count === 0) return undefined;
+  const url = new URL(res.url);
+  const offset = Number(url.searchParams.get('offset') ?? 0) + count;
+  if (!Number.isSafeInteger(offset) || offset >= total) return undefined;
+  url.searchParams.set('offset', String(offset));
+  return url.toString();
 }
 
-/** `next_try` as a Date (retryAfter of the automatic-retry states). */
-export function nextTry(value: string | null | undefined): Date | undefined {
-  const iso = powensTime(value);
-  return iso ? new Date(iso) : undefined;
+/** The pending connection a `badRequest` "give the resume parameter to update the connection N" names. */
+function pendingDuplicate(res: HttpResponse): number | undefined {
+  const error = ServiceError.safeParse(res.body);
+  if (!error.success || error.data.code !== 'badRequest') return undefined;
+  const text = `${error.data.description ?? ''} ${error.data.message ?? ''}`;
+  const match = /resume parameter.*?connection\D*(\d+)/i.exec(text);
+  const id = match?.[1] ? Number(match[1]) : undefined;
+  if (id !== undefined && !Number.isSafeInteger(id)) throw new ProviderResponseError(PROVIDER, 'CreateConnection', 'description', 'names a connection id that is not a safe integer');
+  return id;
 }

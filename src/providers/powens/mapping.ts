@@ -1,18 +1,18 @@
 /**
- * Powens → polybank: the mapping tables (connection states, error codes, account
- * types) and the conversions of connector fields, accounts and transactions.
- * Every provider value maps to one row; an unknown one to a safe default.
+ * Powens → polybank: the tables. Connection states → what to do, error codes → reasons
+ * (the failure table, with the cases a table cannot say as `special` rules), webview
+ * callback errors → reasons, account type names. Every value is looked up as an own
+ * property only; an unknown one maps to a safe default.
  */
-import type { ChallengeSpec } from '../../core/provider.js';
-import type { Account, AccountType } from '../../core/model/account.js';
-import { addMoney } from '../../core/model/money.js';
-import type { CredentialField } from '../../core/model/challenge.js';
-import type { ErrorReason } from '../../core/model/status.js';
-import type { Transaction } from '../../core/model/transaction.js';
-import { isoTimestamp, money } from '../../core/kit.js';
-import type { BankAccount, ConnectorField, Transaction as WireTransaction } from './schemas.js';
+import { ConnectionError, ValidationError, accountTypeOf, failureTable, type AccountType, type ErrorReason, type FailureHint, type HttpResponse } from '../../provider.js';
+import { ServiceError } from './schemas/wire.js';
 
 export const PROVIDER = 'powens';
+
+/** The own property `key` of a table, or undefined (a state `constructor` is not a row). */
+export function own<V>(table: Readonly<Record<string, V>>, key: string | null | undefined): V | undefined {
+  return typeof key === 'string' && Object.hasOwn(table, key) ? table[key] : undefined;
+}
 
 // ---------------------------------------------------------------- connection states
 
@@ -51,7 +51,7 @@ export const UNKNOWN_STATE: StateAction = { kind: 'fail', reason: 'unknown' };
 
 export function stateAction(state: string | null): StateAction {
   if (state === null) return { kind: 'active' };
-  return CONNECTION_STATES[state] ?? UNKNOWN_STATE;
+  return own(CONNECTION_STATES, state) ?? UNKNOWN_STATE;
 }
 
 // ---------------------------------------------------------------- error codes
@@ -61,7 +61,7 @@ export const ERROR_CODES: Readonly<Record<string, ErrorReason>> = {
   wrongpass: 'invalid_credentials',
   wrongPass: 'invalid_credentials',
   authFailure: 'invalid_credentials', // legacy docs
-  // Invalid field value (woob configuration check): the values the user gave are wrong.
+  // Invalid field value (woob's configuration check): a value the user gave is wrong.
   config: 'invalid_credentials',
   passwordExpired: 'password_expired',
   actionNeeded: 'action_needed',
@@ -106,15 +106,96 @@ export function appValidationReason(text: string | null | undefined): ErrorReaso
   return undefined;
 }
 
-/** What a code means, with the HTTP class as the fallback for codes nobody has seen. */
-export function errorReason(code: string, status: number, description: string | null | undefined, answering: boolean): ErrorReason {
-  if (code === 'SCARequired') return appValidationReason(description) ?? 'sca_required';
-  const known = (answering ? ANSWER_CODES[code] : undefined) ?? ERROR_CODES[code];
-  if (known) return known;
-  if (status === 429) return 'rate_limited';
-  if (status >= 500) return 'provider_unavailable';
-  return 'unknown';
+/** What a 404 (often Powens' HTML page) is about, as a request hint. */
+export type NotFound = 'connector' | 'connection' | 'account' | 'ownerships';
+
+/** The hints requests give the failure table. */
+export interface PowensHint {
+  /** The request answers additionalInformationNeeded fields: `wrongpass` then means a failed SCA. */
+  answering?: boolean;
+  notFound?: NotFound;
+  /** The connection is still waiting for the user: gone at Powens means its window ran out. */
+  pending?: boolean;
+  id?: string | number;
 }
+
+export function hint(value: PowensHint): FailureHint {
+  return { ...value };
+}
+
+function notFoundError(res: HttpResponse, what: NotFound, id: string, pending: boolean): Error {
+  const where = { provider: PROVIDER, status: res.status, endpoint: res.endpoint };
+  const thing = `${what} ${id}`.trim();
+  switch (what) {
+    case 'connection':
+      // Powens purges a connection still waiting for the user at its `expire`.
+      if (pending) return new ConnectionError('auth_expired', `powens: connection ${id} is gone: its authentication window ran out`, { ...where, providerCode: 'notFound' });
+      // Deleted at Powens (by the user, a GDPR purge, an unfinished SCA past `expire`): link it again.
+      return new ConnectionError('consent_expired', `powens: ${thing} does not exist (HTTP 404 at ${res.endpoint})`, { ...where, providerCode: 'notFound' });
+    case 'ownerships':
+      return new ValidationError('powens holders', [{ path: '', message: `account ownerships are not available at this Powens domain (HTTP 404 at ${res.endpoint}): they need the Powens Check product` }], where);
+    case 'connector':
+    case 'account':
+      return new ValidationError(`powens ${what}`, [{ path: what === 'connector' ? 'connector' : 'accountId', message: `${thing} was not found at this Powens domain (HTTP 404 at ${res.endpoint}); check the id and the baseUrl` }], where);
+  }
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/**
+ * The failure table: the service error code (own properties only), the user-displayable
+ * `message` as userMessage, `description` for developers; the request's hint decides
+ * what a 404 is about and what `wrongpass` means while answering an SCA.
+ */
+export const failures = failureTable({
+  read(res) {
+    if (!res.isJson) return undefined;
+    const parsed = ServiceError.safeParse(res.body);
+    if (!parsed.success) return undefined;
+    const body = parsed.data;
+    const message = text(body.description) ?? text(body.message);
+    const userMessage = text(body.message);
+    return { code: body.code, ...(message ? { message } : {}), ...(userMessage ? { userMessage } : {}) };
+  },
+  codes: ERROR_CODES,
+  special(res, failure, hints) {
+    const notFound = hints?.notFound;
+    if (res.status === 404 && typeof notFound === 'string') {
+      return notFoundError(res, notFound as NotFound, hints?.id === undefined ? '' : String(hints.id), hints?.pending === true);
+    }
+    const code = failure?.code;
+    if (code === undefined) return undefined;
+    if (hints?.answering === true) {
+      const answered = own(ANSWER_CODES, code);
+      if (answered) return answered;
+    }
+    if (code === 'SCARequired') {
+      const body = ServiceError.safeParse(res.body);
+      const detail = body.success ? `${body.data.description ?? ''} ${body.data.message ?? ''}` : '';
+      return appValidationReason(detail);
+    }
+    return undefined;
+  },
+});
+
+/** `noAccount` (400 in the SPEC, 409 in the docs): no activated account, hence no data. */
+export function isNoAccount(res: HttpResponse): boolean {
+  if (res.status !== 400 && res.status !== 409) return false;
+  const parsed = ServiceError.safeParse(res.body);
+  return parsed.success && parsed.data.code === 'noAccount';
+}
+
+/** The request id Powens puts in its error bodies (`request_id`, SPEC `ServiceError`). */
+export function requestIdOf(res: HttpResponse): string | undefined {
+  const body = res.isJson ? res.body : undefined;
+  if (body === null || typeof body !== 'object' || !Object.hasOwn(body, 'request_id')) return undefined;
+  const id = (body as { request_id?: unknown }).request_id;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)) ? String(id) : undefined;
+}
+
+// ---------------------------------------------------------------- webview / webauth callbacks
 
 /** Webauth / webview callback `error` values (SPEC WebviewErrorCode), then the service codes. */
 export const CALLBACK_ERRORS: Readonly<Record<string, ErrorReason>> = {
@@ -125,217 +206,21 @@ export const CALLBACK_ERRORS: Readonly<Record<string, ErrorReason>> = {
 };
 
 export function callbackReason(error: string): ErrorReason {
-  return CALLBACK_ERRORS[error] ?? ERROR_CODES[error] ?? 'unknown';
+  return own(CALLBACK_ERRORS, error) ?? own(ERROR_CODES, error) ?? 'unknown';
 }
 
-// ---------------------------------------------------------------- fields → challenges
+// ---------------------------------------------------------------- account types
 
-const FIELD_KINDS = new Set(['text', 'password', 'date', 'number', 'list']);
+/** Powens' `AccountTypeName` list (docs + `/account_types`). */
+const POWENS_ACCOUNT_TYPES = [
+  'checking', 'joint', 'card', 'savings', 'deposit', 'livret_a', 'livret_b', 'ldds', 'cel', 'pel', 'csl', 'cat', 'loan', 'mortgage',
+  'consumercredit', 'revolvingcredit', 'market', 'pea', 'pee', 'per', 'perco', 'perp', 'article83', 'rsp', 'madelin', 'lifeinsurance',
+  'capitalisation', 'crowdlending', 'real_estate', 'unknown',
+] as const;
 
-function kindOf(field: ConnectorField): CredentialField['kind'] {
-  const type = field.type ?? 'text';
-  return (FIELD_KINDS.has(type) ? type : 'text') as CredentialField['kind'];
-}
+/** `AccountTypeName` → account type, through the one shared vocabulary (a joint account is `checking`). */
+export const ACCOUNT_TYPES: Readonly<Record<string, AccountType>> = Object.fromEntries(POWENS_ACCOUNT_TYPES.map((name) => [name, accountTypeOf(name)]));
 
-function labelOf(field: ConnectorField): string {
-  return field.label || field.description || field.name;
-}
-
-/** A connector field as a credentials field (password → secret, list → choices, regex → pattern). */
-export function credentialField(field: ConnectorField, requiredByDefault = true): CredentialField {
-  const kind = kindOf(field);
-  return {
-    name: field.name,
-    label: labelOf(field),
-    kind,
-    secret: kind === 'password',
-    required: field.required ?? requiredByDefault,
-    ...(field.description ? { description: field.description } : {}),
-    ...(field.regex ? { pattern: field.regex } : {}),
-    ...(field.values?.length ? { choices: field.values.map((v) => ({ value: v.value, label: v.label ?? v.value })) } : {}),
-  };
-}
-
-/** The fields a user fills to create a connection (credentials mechanism, the chosen source). */
-export function connectorCredentialFields(fields: readonly ConnectorField[], source: string | undefined): ConnectorField[] {
-  return fields.filter((field) => {
-    if (field.type === 'hidden') return false;
-    if (field.auth_mechanisms?.length && !field.auth_mechanisms.includes('credentials')) return false;
-    if (source !== undefined && field.connector_sources?.length && !field.connector_sources.includes(source)) return false;
-    return true;
-  });
-}
-
-function otpChannel(field: ConnectorField): 'sms' | 'email' | 'app' | 'unknown' {
-  const text = `${field.name} ${field.label ?? ''} ${field.description ?? ''}`;
-  if (/sms/i.test(text)) return 'sms';
-  if (/e-?mail/i.test(text)) return 'email';
-  if (/\bapp\b|application/i.test(text)) return 'app';
-  return 'unknown';
-}
-
-function isCodeLike(field: ConnectorField): boolean {
-  const kind = kindOf(field);
-  return (kind === 'text' || kind === 'password' || kind === 'number') && !field.values?.length;
-}
-
-/**
- * `additionalInformationNeeded` fields as a challenge: one code-like field → `otp`;
- * plain text or list questions → `questions` (answered together); anything richer
- * (passwords, dates, patterns, optional fields) → `credentials`.
- */
-export function fieldsChallenge(fields: readonly ConnectorField[], message: string | undefined, expiresAt: string | undefined): ChallengeSpec {
-  const base = { ...(message ? { message } : {}), ...(expiresAt ? { expiresAt } : {}) };
-  const [only] = fields;
-  if (fields.length === 1 && only && isCodeLike(only)) {
-    return { type: 'otp', channel: otpChannel(only), label: labelOf(only), ...(only.regex ? { pattern: only.regex } : {}), ...base };
-  }
-  const simple = fields.every((f) => (kindOf(f) === 'text' || kindOf(f) === 'list') && !f.regex && f.required !== false);
-  if (simple) {
-    return {
-      type: 'questions',
-      prompts: fields.map((f) => ({
-        id: f.name,
-        text: labelOf(f),
-        ...(f.values?.length ? { choices: f.values.map((v) => ({ id: v.value, label: v.label ?? v.value })) } : {}),
-      })),
-      ...base,
-    };
-  }
-  return { type: 'credentials', fields: fields.map((f) => credentialField(f)), ...base };
-}
-
-// ---------------------------------------------------------------- dates
-
-/** A Powens `YYYY-MM-DD HH:MM:SS` (no zone; read as UTC) as ISO, or undefined. */
-export function powensTime(value: string | null | undefined): string | undefined {
-  return isoTimestamp(value);
-}
-
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-function day(value: string | null | undefined): string | undefined {
-  return value && ISO_DAY.test(value) ? value : undefined;
-}
-
-// ---------------------------------------------------------------- accounts
-
-/** `AccountTypeName` (docs list + `/account_types`) → account type; unknown names → `other`. */
-export const ACCOUNT_TYPES: Readonly<Record<string, AccountType>> = {
-  checking: 'checking',
-  joint: 'checking',
-  card: 'card',
-  savings: 'savings',
-  deposit: 'savings',
-  livret_a: 'savings',
-  livret_b: 'savings',
-  ldds: 'savings',
-  cel: 'savings',
-  pel: 'savings',
-  csl: 'savings',
-  cat: 'savings',
-  loan: 'loan',
-  mortgage: 'loan',
-  consumercredit: 'loan',
-  revolvingcredit: 'loan',
-  market: 'investment',
-  pea: 'investment',
-  pee: 'investment',
-  per: 'investment',
-  perco: 'investment',
-  perp: 'investment',
-  article83: 'investment',
-  rsp: 'investment',
-  madelin: 'investment',
-  lifeinsurance: 'investment',
-  capitalisation: 'investment',
-  crowdlending: 'investment',
-  real_estate: 'investment',
-  unknown: 'other',
-};
-
-const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/;
-
-/**
- * A Powens bank account as an Account: exact balances with the currency's own
- * `precision`; `available` is Powens' balance plus coming operations. Returns
- * undefined for an account without a currency (the API allows it; no Money can be built).
- */
-export function toAccount(raw: unknown, account: BankAccount, connectionId: number, where: { endpoint: string; index: number }): Account | undefined {
-  const currency = account.currency;
-  if (!currency) return undefined;
-  const field = (name: string): { provider: string; endpoint: string; field: string } => ({
-    provider: PROVIDER,
-    endpoint: where.endpoint,
-    field: `accounts.${where.index}.${name}`,
-  });
-  const precision = currency.precision ?? undefined;
-  const current = account.balance === null || account.balance === undefined ? undefined : money(field('balance'), account.balance, currency.id, precision);
-  let available;
-  if (account.coming_balance !== null && account.coming_balance !== undefined) {
-    available = money(field('coming_balance'), account.coming_balance, currency.id, precision);
-  } else if (current && account.coming !== null && account.coming !== undefined) {
-    const coming = money(field('coming'), account.coming, currency.id, precision);
-    available = addMoney(current, coming);
-  }
-  const iban = account.iban?.replace(/\s+/g, '').toUpperCase();
-  return {
-    id: String(account.id),
-    provider: PROVIDER,
-    connectionId: String(account.id_connection ?? connectionId),
-    name: account.name || account.original_name || `Account ${account.id}`,
-    type: ACCOUNT_TYPES[account.type ?? 'unknown'] ?? 'other',
-    ...(iban && IBAN.test(iban) ? { iban } : {}),
-    ...(account.number ? { number: account.number } : {}),
-    currency: currency.id.toUpperCase(),
-    balances: { ...(current ? { current } : {}), ...(available ? { available } : {}) },
-    ...(account.company_name ? { holder: account.company_name } : {}),
-    // New accounts are disabled until the user enables them (GDPR): listed, not synchronized.
-    status: account.disabled ? 'disabled' : 'active',
-    raw,
-  };
-}
-
-// ---------------------------------------------------------------- transactions
-
-export interface AccountMoney {
-  id: string;
-  currency: string;
-  precision: number | undefined;
-}
-
-/**
- * A Powens transaction as a Transaction (signed amount, exact). `value` may be null
- * (SPEC; recorded): the original-currency amount is used then; a transaction with no
- * amount at all returns undefined.
- */
-export function toTransaction(raw: unknown, tx: WireTransaction, account: AccountMoney, where: { endpoint: string; index: number }): Transaction | undefined {
-  const field = (name: string): { provider: string; endpoint: string; field: string } => ({
-    provider: PROVIDER,
-    endpoint: where.endpoint,
-    field: `transactions.${where.index}.${name}`,
-  });
-  let amount;
-  if (tx.value !== null && tx.value !== undefined) {
-    amount = money(field('value'), tx.value, account.currency, account.precision);
-  } else if (tx.original_value !== null && tx.original_value !== undefined && tx.original_currency) {
-    amount = money(field('original_value'), tx.original_value, tx.original_currency.id, tx.original_currency.precision ?? undefined);
-  } else {
-    return undefined;
-  }
-  const bookingDate = day(tx.date) ?? day(tx.rdate);
-  const valueDate = day(tx.vdate);
-  const counterparty = tx.counterparty?.label;
-  return {
-    id: String(tx.id),
-    provider: PROVIDER,
-    accountId: account.id,
-    amount,
-    status: tx.coming ? 'pending' : 'booked',
-    ...(bookingDate ? { bookingDate } : {}),
-    ...(valueDate ? { valueDate } : {}),
-    description: tx.wording ?? tx.simplified_wording ?? tx.original_wording ?? '',
-    ...(counterparty ? { counterparty } : {}),
-    raw,
-  };
+export function accountType(name: string | null | undefined): AccountType {
+  return accountTypeOf(name);
 }

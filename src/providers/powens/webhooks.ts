@@ -2,12 +2,12 @@
  * Powens webhooks signed with an `hmac_signature` auth provider:
  * `BI-Signature = base64(HMAC-SHA256(secret_key, "POST." + path + "." + BI-Signature-Date + "." + raw body))`.
  * Verified with WebCrypto (constant-time), then parsed into the event's typed payload.
+ * Bodies may come gzip-compressed (`webhooks.compression.enabled`, `Content-Encoding:
+ * gzip`): they are inflated (bounded) with the platform's DecompressionStream.
  */
-import type { z } from 'zod';
-import { ValidationError, type Issue } from '../../core/errors.js';
-import { isoTimestamp } from '../../core/kit.js';
-import { errorStatus, type ConnectionStatus } from '../../core/model/status.js';
-import { powensTime, stateAction } from './mapping.js';
+import type * as z from 'zod/mini';
+import { ValidationError, isoTimestamp, type ConnectionStatus, type Issue } from '../../provider.js';
+import { DEFAULT_TIME_ZONE } from './config.js';
 import {
   AccountSyncedPayload,
   BankAccount,
@@ -15,9 +15,9 @@ import {
   ConnectionSyncedPayload,
   OtherPayload,
   UserDeletedPayload,
-  connectionState,
   type Connection,
-} from './schemas.js';
+} from './schemas/wire.js';
+import { connectionStatus } from './status.js';
 
 /** The events of the Powens console (docs; the same list in Formance's connector). */
 export type PowensWebhookEvent =
@@ -66,7 +66,7 @@ export interface WebhookRequest {
   /** The full URL, or just the path, the webhook was posted to. */
   url: string;
   headers: Headers | Record<string, string | string[] | undefined>;
-  /** The raw body, exactly as received (the signature covers these bytes). */
+  /** The raw body, exactly as received (the signature covers these bytes); gzip bodies are accepted. */
   body: string | Uint8Array;
 }
 
@@ -79,6 +79,10 @@ export interface VerifyWebhookOptions<E extends PowensWebhookEvent> {
   toleranceMs?: number;
   /** The path Powens signed, when a proxy rewrote it. Default: the request's path. */
   path?: string;
+  /** The zone of the payload's zone-less date-times, as for `powens({ timeZone })`. Default Europe/Paris. */
+  timeZone?: string;
+  /** Largest inflated body accepted, in bytes (a gzip bomb stops there). Default 16 MiB. */
+  maxBytes?: number;
   /** For tests: the current time in ms. */
   now?: number;
 }
@@ -132,33 +136,44 @@ export async function signWebhook(secret: string, request: { method?: string; pa
 }
 
 /** The normalized status a synced connection is in, from its `state` (no user present). */
-export function webhookConnectionStatus(connection: Connection): ConnectionStatus {
-  const state = connectionState(connection);
-  const action = stateAction(state);
-  const message = connection.error_message ?? undefined;
-  const extra = { providerState: state ?? 'null', ...(message ? { message } : {}) };
-  switch (action.kind) {
-    case 'active': {
-      const expire = powensTime(connection.expire);
-      const lastSyncedAt = powensTime(connection.last_update);
-      if (expire && Date.parse(expire) <= Date.now()) return errorStatus('consent_expired', { providerState: 'expire' });
-      return { status: 'active', ...(expire ? { consentExpiresAt: expire } : {}), ...(lastSyncedAt ? { lastSyncedAt } : {}) };
+export function webhookConnectionStatus(connection: Connection, options: { timeZone?: string; now?: number } = {}): ConnectionStatus {
+  return connectionStatus(connection, options.timeZone ?? DEFAULT_TIME_ZONE, options.now ?? Date.now());
+}
+
+/** gzip's magic number (RFC 1952): a framework may have inflated the body already, whatever the header says. */
+function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Inflates a gzip body, stopping at `maxBytes`; undefined when it is not valid gzip or too large. */
+async function gunzip(bytes: Uint8Array<ArrayBuffer>, maxBytes: number): Promise<Uint8Array | undefined> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        return undefined;
+      }
+      chunks.push(value);
     }
-    case 'pending':
-      return { status: 'authenticating' };
-    case 'sca':
-      return errorStatus('sca_required', extra);
-    case 'fail': {
-      const retryAfter = action.retryAfter ? powensTime(connection.next_try) : undefined;
-      return errorStatus(action.reason, { ...extra, ...(retryAfter ? { retryAfter } : {}) });
-    }
+  } catch {
+    return undefined;
   }
+  return concat(...chunks);
 }
 
 /**
  * Verifies a Powens webhook (`BI-Signature`, `BI-Signature-Date` within the tolerance)
- * and returns its typed payload. A missing, bad or stale signature, or a body that is
- * not the event's shape, is a ValidationError: answer the request with 401/400.
+ * and returns its typed payload. A gzip body (`Content-Encoding: gzip`, or gzip bytes) is
+ * inflated; the signature is accepted over the bytes received or over the inflated JSON
+ * (Powens does not document which one it signs). A missing, bad or stale signature, or a
+ * body that is not the event's shape, is a ValidationError: answer the request with 401/400.
  */
 export async function verifyWebhook<E extends PowensWebhookEvent>(request: Request | WebhookRequest, options: VerifyWebhookOptions<E>): Promise<PowensWebhook<E>> {
   if (!options?.secret) reject([{ path: 'secret', message: 'the webhook secret_key is required' }]);
@@ -167,7 +182,7 @@ export async function verifyWebhook<E extends PowensWebhookEvent>(request: Reque
   const headers = isRequest ? request.headers : (request as WebhookRequest).headers;
   const url = isRequest ? request.url : (request as WebhookRequest).url;
   const rawBody = isRequest ? new Uint8Array(await request.arrayBuffer()) : (request as WebhookRequest).body;
-  const body = typeof rawBody === 'string' ? new TextEncoder().encode(rawBody) : rawBody;
+  const received = typeof rawBody === 'string' ? new TextEncoder().encode(rawBody) : Uint8Array.from(rawBody);
 
   const signature = header(headers, 'bi-signature');
   const date = header(headers, 'bi-signature-date');
@@ -179,10 +194,21 @@ export async function verifyWebhook<E extends PowensWebhookEvent>(request: Reque
   const tolerance = options.toleranceMs ?? 5 * 60_000;
   if (Math.abs(now - Date.parse(signedAt)) > tolerance) reject([{ path: 'BI-Signature-Date', message: `stale: more than ${tolerance} ms from now` }]);
 
+  const encoding = header(headers, 'content-encoding')?.trim().toLowerCase();
+  if (encoding && encoding !== 'gzip' && encoding !== 'identity') reject([{ path: 'Content-Encoding', message: `${encoding} is not an encoding Powens uses (gzip)` }]);
+  let body: Uint8Array = received;
+  if (isGzip(received)) {
+    const inflated = await gunzip(received, options.maxBytes ?? 16 * 1024 * 1024);
+    if (!inflated) reject([{ path: 'body', message: 'not valid gzip, or larger than maxBytes once inflated' }]);
+    body = inflated;
+  }
+
   const path = options.path ?? new URL(url, 'http://webhook.invalid').pathname;
   const expected = base64Bytes(signature);
   const key = await hmacKey(options.secret, 'verify');
-  const valid = expected !== undefined && (await crypto.subtle.verify('HMAC', key, expected as Uint8Array<ArrayBuffer>, signedBytes(method, path, date, body)));
+  const verify = (bytes: Uint8Array): Promise<boolean> =>
+    expected === undefined ? Promise.resolve(false) : crypto.subtle.verify('HMAC', key, expected as Uint8Array<ArrayBuffer>, signedBytes(method, path, date, bytes));
+  const valid = (await verify(received)) || (body !== received && (await verify(body)));
   if (!valid) reject([{ path: 'BI-Signature', message: 'does not match the body' }]);
 
   let json: unknown;
@@ -191,7 +217,7 @@ export async function verifyWebhook<E extends PowensWebhookEvent>(request: Reque
   } catch {
     reject([{ path: 'body', message: 'not JSON' }]);
   }
-  const schema = (PAYLOADS as Record<string, z.ZodType>)[options.event] ?? OtherPayload;
+  const schema = Object.hasOwn(PAYLOADS, options.event) ? PAYLOADS[options.event as Modelled] : OtherPayload;
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
     reject(parsed.error.issues.map((issue) => ({ path: `body.${issue.path.map(String).join('.')}`, message: issue.message })));
@@ -199,7 +225,8 @@ export async function verifyWebhook<E extends PowensWebhookEvent>(request: Reque
   const payload = parsed.data as WebhookPayload<E>;
   const result: PowensWebhook<E> = { event: options.event, signedAt, payload };
   if (options.event === 'CONNECTION_SYNCED' || options.event === 'ACCOUNTS_FETCHED') {
-    result.status = webhookConnectionStatus((payload as z.infer<typeof ConnectionSyncedPayload>).connection);
+    const { connection } = payload as z.infer<typeof ConnectionSyncedPayload>;
+    result.status = webhookConnectionStatus(connection, { ...(options.timeZone ? { timeZone: options.timeZone } : {}), now });
   }
   return result;
 }

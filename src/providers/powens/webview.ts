@@ -1,17 +1,19 @@
 /**
- * The Reconnect webview: Powens' hosted alternative to handling SCA states yourself.
- * Get a temporary code for the user (`GET /auth/token/code?type=singleAccess` with the
- * user token), then send the user to the URL built here.
+ * The Reconnect webview: Powens' hosted page that brings a connection waiting for the
+ * user back to sync. `conn.actions.reconnectUrl()` fetches the temporary code and builds
+ * the URL in one call; this builder stays public for apps that hold a code themselves.
  */
-import { ValidationError } from '../../core/errors.js';
+import { ValidationError } from '../../provider.js';
 import { redirectUriProblem } from './config.js';
 
-export type WebviewLanguage = 'en' | 'fr' | 'de' | 'nl' | 'pt' | 'it' | 'es';
+/** The webview's languages (docs): `webview.powens.com/{lang}/reconnect`; without one, CloudFront answers 503 (pypowens). */
+export const WEBVIEW_LANGUAGES = ['en', 'fr', 'de', 'nl', 'pt', 'it', 'es'] as const;
+export type WebviewLanguage = (typeof WEBVIEW_LANGUAGES)[number];
 
 export interface ReconnectWebviewOptions {
   /** Your Powens domain (`acme-sandbox`): builds the current `webview.powens.com` URL. */
   domain?: string;
-  /** Or the API root (`https://acme-sandbox.biapi.pro/2.0`): builds the legacy `{root}/auth/webview/reconnect` URL. */
+  /** Or the API root (`https://acme-sandbox.biapi.pro/2.0`): builds the legacy `{root}/auth/webview/{lang}/reconnect` URL. */
   baseUrl?: string;
   clientId: string | number;
   /** The temporary code (`/auth/token/code`), valid a few minutes; `singleAccess` codes are usable once. */
@@ -42,6 +44,7 @@ export function reconnectWebviewUrl(options: ReconnectWebviewOptions): string {
   if (problem) issues.push({ path: 'redirectUri', message: problem });
   if (!options.domain && !options.baseUrl) issues.push({ path: 'domain', message: 'give domain or baseUrl' });
   if (options.domain && !/^[a-z\d]+(-[a-z\d]+)*$/.test(options.domain)) issues.push({ path: 'domain', message: 'a Powens domain name' });
+  if (options.lang !== undefined && !(WEBVIEW_LANGUAGES as readonly string[]).includes(options.lang)) issues.push({ path: 'lang', message: `one of ${WEBVIEW_LANGUAGES.join(', ')}` });
   if (issues.length) throw new ValidationError('powens reconnect webview', issues, { provider: 'powens' });
 
   const lang = options.lang ?? 'en';

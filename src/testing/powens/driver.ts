@@ -1,20 +1,21 @@
-import { POWENS_TEST_CONNECTOR, powens } from '../../providers/powens/index.js';
-import { powensSimulator, type PowensSimState } from './index.js';
-import type { Simulator } from '../simulator.js';
+import { POWENS_TEST_CONNECTOR, powens, type PowensAdapter } from '../../providers/powens/index.js';
 import { followBankRedirect, type Driver, type DriverScenario } from '../drivers/types.js';
+import type { Simulator } from '../simulator.js';
+import { WEBAUTH_CONNECTOR_UUID } from './routes.js';
+import { PowensSimulator } from './simulator.js';
+import type { PowensSimState } from './state.js';
 
-type PowensProvider = ReturnType<typeof powens>;
 const REDIRECT_URI = 'https://app.polybank.test/powens/callback';
 
-function scenario(website: string, description: string, outcome: DriverScenario['outcome'] = 'active'): DriverScenario<PowensProvider> {
+function scenario(website: string, description: string, outcome: DriverScenario['outcome'] = 'active'): DriverScenario<PowensAdapter> {
   // No fields in the input: the connector's fields are asked as a credentials challenge.
   return { name: website, description, outcome, input: { connector: POWENS_TEST_CONNECTOR }, persona: { website } };
 }
 
-export const powensDriver: Driver<PowensProvider, PowensSimState> = {
+export const powensDriver: Driver<PowensAdapter, PowensSimState> = {
   id: 'powens',
   label: 'Powens / Budget Insight: the official test connector',
-  simulator: () => powensSimulator({ newAccountsDisabled: false, decoupledPolls: 2 }) as unknown as Simulator<PowensSimState>,
+  simulator: () => new PowensSimulator({ newAccountsDisabled: false, decoupledPolls: 2 }) as unknown as Simulator<PowensSimState>,
   provider: (sim) => {
     const { clientId, clientSecret } = (sim as unknown as { client: { clientId: string; clientSecret: string } }).client;
     return powens({ baseUrl: sim.baseUrl, clientId, clientSecret, redirectUri: REDIRECT_URI, polling: { intervalMs: 200 } });
@@ -25,6 +26,7 @@ export const powensDriver: Driver<PowensProvider, PowensSimState> = {
     scenario('doubleotp', 'two OTPs in a row'),
     scenario('shortDecoupled', 'approve in the bank app (decoupled)'),
     scenario('webauthRequired', 'redirect to the bank (webauth), then back'),
+    { name: 'webauthConnector', description: "a bank whose users sign in on its own page only: a new connection through webauth", outcome: 'active', input: { connector: WEBAUTH_CONNECTOR_UUID } },
     scenario('SCARequiredAndOTP', 'synced; a later forced sync asks for an OTP'),
     scenario('wrongpass', 'wrong password', 'invalid_credentials'),
     scenario('passwordExpired', 'the password must be renewed at the bank', 'password_expired'),
@@ -40,10 +42,7 @@ export const powensDriver: Driver<PowensProvider, PowensSimState> = {
         for (const field of challenge.fields) {
           if (field.name === 'password') values[field.name] = '1234';
           // The scenario is the openapi source's list value; other optional lists stay unset.
-          else if (field.choices) {
-            const website = scenario.persona?.website ?? 'par';
-            if (field.choices.some((c) => c.value === website) && (field.required || field.name === 'openapiwebsite')) values[field.name] = website;
-          }
+          else if (field.name === 'openapiwebsite') values[field.name] = scenario.persona?.website ?? 'par';
           else if (field.required) values[field.name] = 'polybank-demo';
         }
         return values;

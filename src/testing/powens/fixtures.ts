@@ -318,3 +318,67 @@ export const TEST_TRANSACTIONS: ReadonlyArray<Record<string, unknown>> = [
   {"id": 119682, "id_account": 24293, "webid": null, "application_date": "2021-02-19", "date": "2021-02-20", "value": -67.32, "gross_value": null, "original_wording": "CB DEBIT IMMEDIAT TABAC DE LA REY PARIS", "simplified_wording": "TABAC DE LA REY PARIS", "stemmed_wording": "TABAC DE LA REY PARIS", "wording": "TABAC DE LA REY PARIS", "id_category": 9998, "state": "parsed", "date_scraped": "2021-04-15 23:58:51", "rdate": "2021-02-19", "vdate": null, "bdate": "2021-02-20", "coming": false, "active": true, "id_cluster": null, "comment": null, "last_update": "2021-04-15 23:58:51", "deleted": null, "original_value": null, "original_gross_value": null, "original_currency": null, "commission": null, "commission_currency": null, "country": null, "counterparty": null, "card": null, "type": "card", "new": true, "formatted_value": "-67,32 €", "documents_count": 0, "informations": {"weboob": "yes"}, "nopurge": 0},
   {"id": 119683, "id_account": 24293, "webid": null, "application_date": "2021-02-17", "date": "2021-02-18", "value": -20.9, "gross_value": null, "original_wording": "CB DEBIT IMMEDIAT TABAC DE LA REY PARIS", "simplified_wording": "TABAC DE LA REY PARIS", "stemmed_wording": "TABAC DE LA REY PARIS", "wording": "TABAC DE LA REY PARIS", "id_category": 9998, "state": "parsed", "date_scraped": "2021-04-15 23:58:51", "rdate": "2021-02-17", "vdate": null, "bdate": "2021-02-18", "coming": false, "active": true, "id_cluster": null, "comment": null, "last_update": "2021-04-15 23:58:51", "deleted": null, "original_value": null, "original_gross_value": null, "original_currency": null, "commission": null, "commission_currency": null, "country": null, "counterparty": null, "card": null, "type": "card", "new": true, "formatted_value": "-20,90 €", "documents_count": 0, "informations": {"weboob": "yes"}, "nopurge": 0},
 ];
+
+// ---------------------------------------------------------------- completed by the simulator
+
+/**
+ * A connector whose users sign in on the bank's own page only (`auth_mechanism`
+ * `webauth`, no credential fields): simulated, not recorded (the shape of a Connector).
+ */
+export const WEBAUTH_CONNECTOR: Readonly<Record<string, unknown>> = {
+  id: 1401,
+  name: 'Banque de test (webauth)',
+  hidden: true,
+  charged: false,
+  code: null,
+  beta: false,
+  color: '1e4b8f',
+  slug: 'EXW',
+  auth_mechanism: 'webauth',
+  available_auth_mechanisms: ['webauth'],
+  uuid: '7f0c2b1e-4a6d-5e3f-9b8a-1c2d3e4f5a6b',
+  restricted: false,
+  fields: [],
+  capabilities: ['bank', 'profile'],
+  account_types: ['checking', 'card', 'loan', 'savings'],
+};
+
+/**
+ * The deferred debit card's pending purchases (`coming`, type `deferred_card`): they sum
+ * to its recorded `coming` of -88.83 and are debited from the checking account at the
+ * month's end (the recorded `summary_card` "DEBIT MENSUEL CARTE").
+ */
+export const CARD_TRANSACTIONS: ReadonlyArray<Record<string, unknown>> = [
+  { id: 0, id_account: 0, webid: null, application_date: '2021-04-09', date: '2021-04-30', rdate: '2021-04-09', vdate: null, value: -42.1, gross_value: null, original_wording: 'CB CARREFOUR CITY PARIS 11', simplified_wording: 'CARREFOUR CITY', wording: 'CARREFOUR CITY', type: 'deferred_card', coming: true, active: true, deleted: null, original_value: null, original_currency: null, counterparty: null, card: 'XXXXXXXXXXXX2605', formatted_value: '-42,10 €' },
+  { id: 0, id_account: 0, webid: null, application_date: '2021-04-11', date: '2021-04-30', rdate: '2021-04-11', vdate: null, value: -31.4, gross_value: null, original_wording: 'CB FNAC MONTPARNASSE', simplified_wording: 'FNAC', wording: 'FNAC', type: 'deferred_card', coming: true, active: true, deleted: null, original_value: null, original_currency: null, counterparty: { label: 'FNAC', account_scheme_name: null, account_identification: null, type: 'creditor' }, card: 'XXXXXXXXXXXX2605', formatted_value: '-31,40 €' },
+  { id: 0, id_account: 0, webid: null, application_date: '2021-04-13', date: '2021-04-30', rdate: '2021-04-13', vdate: null, value: -15.33, gross_value: null, original_wording: 'CB RATP NAVIGO', simplified_wording: 'RATP', wording: 'RATP', type: 'deferred_card', coming: true, active: true, deleted: null, original_value: null, original_currency: null, counterparty: null, card: 'XXXXXXXXXXXX2605', formatted_value: '-15,33 €' },
+];
+
+/** The mortgage's `loan` details, where the recording has nulls (amounts positive as Powens documents them). */
+export const LOAN_DETAILS: Readonly<Record<string, unknown>> = {
+  total_amount: 13187.35,
+  available_amount: 0,
+  used_amount: 13187.35,
+  subscription_date: '2016-05-10',
+  maturity_date: '2022-05-10',
+  start_repayment_date: '2016-06-10',
+  next_payment_amount: 439.58,
+  next_payment_date: '2021-05-10',
+  rate: 1.35,
+  nb_payments_left: 10,
+  nb_payments_done: 62,
+  nb_payments_total: 72,
+  last_payment_amount: 439.58,
+  last_payment_date: '2021-04-10',
+  duration: 72,
+  type: 'mortgage',
+};
+
+/** Who holds each account (Powens Check's `account_ownerships`): simulated names. */
+export const ACCOUNT_PARTIES: Readonly<Record<string, ReadonlyArray<Record<string, unknown>>>> = {
+  holder: [{ role: 'holder', identity: { is_user: true, full_name: 'DUPONT Marie' } }],
+  joint: [
+    { role: 'holder', identity: { is_user: true, full_name: 'DUPONT Marie' } },
+    { role: 'holder', identity: { is_user: false, full_name: 'DUPONT Jean' } },
+  ],
+};

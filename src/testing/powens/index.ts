@@ -1,118 +1,13 @@
 /**
  * The Powens simulator: the API 2.0 of a Powens domain with the official test
  * connector (password `1234`, OTP `abcd`, every `openapiwebsite` scenario), recorded
- * bodies served verbatim, `expire` windows, background validation, webauth and the
- * Reconnect webview, plus scripting (states, outcomes) and signed webhooks.
+ * bodies served verbatim, `expire` windows in the API's zone, background validation,
+ * webauth (also for new connections), the Reconnect webview, account ownerships,
+ * enabling accounts, plus scripting (states, outcomes) and signed webhooks.
  */
-import { signWebhook } from '../../providers/powens/webhooks.js';
-import type { PowensWebhookEvent } from '../../providers/powens/webhooks.js';
-import { Simulator } from '../simulator.js';
-import { POWENS_ROUTES, advance, backgroundSync, connectionJson, notFoundPage } from './routes.js';
-import { createPowensState, sqlTime, type PowensSimState, type PowensSimulatorOptions, type SimConnection, type SimField } from './state.js';
-
-export { POWENS_SCENARIOS, createPowensState } from './state.js';
+export { PowensSimulator, powensSimulator } from './simulator.js';
+export type { ScriptedState } from './simulator.js';
+export { POWENS_SCENARIOS, ACCEPTED_SCENARIOS, createPowensState, sqlTime, parseSqlTime } from './state.js';
 export type { PowensScenario, PowensSimState, PowensSimulatorOptions, SimConnection, SimField, SimStep, SimUser, ReceivedRequest, SimCode as PowensSimCode } from './state.js';
-export { TEST_CONNECTOR_UUID, TEST_CONNECTOR_ID, HTML_404 } from './routes.js';
-
-/** What a scripted state may carry. */
-export interface ScriptedState {
-  errorMessage?: string | null;
-  /** ISO or Date: when Powens retries (rateLimiting, websiteUnavailable, bug). */
-  nextTry?: string | Date | null;
-  fields?: SimField[] | null;
-  /** The expected answers of `fields` (default: the configured OTP). */
-  expectedAnswer?: Record<string, string>;
-  /** ISO or Date: the connection's `expire`. */
-  expire?: string | Date | null;
-}
-
-function sql(value: string | Date | null | undefined): string | null {
-  if (value === null || value === undefined) return null;
-  return sqlTime(typeof value === 'string' ? Date.parse(value) : value.getTime());
-}
-
-export class PowensSimulator extends Simulator<PowensSimState> {
-  constructor(options: PowensSimulatorOptions = {}) {
-    super(
-      { name: 'powens', defaultOrigin: 'https://polybank-sandbox.biapi.pro', basePath: '/2.0', routes: POWENS_ROUTES, notFound: () => notFoundPage() },
-      () => createPowensState(options),
-    );
-  }
-
-  /** The simulated client application, for `powens({ baseUrl: sim.baseUrl, ...sim.client })`. */
-  get client(): { clientId: string; clientSecret: string } {
-    return { clientId: this.state.options.clientId, clientSecret: this.state.options.clientSecret };
-  }
-
-  connection(id: number): SimConnection {
-    const connection = this.state.connections.get(id);
-    if (!connection) throw new Error(`powens simulator: no connection ${id}`);
-    return connection;
-  }
-
-  /** The requests of one endpoint the simulated API processed (with their bodies). */
-  received(endpoint: string): PowensSimState['received'] {
-    return this.state.received.filter((r) => r.endpoint === endpoint);
-  }
-
-  /** Runs the automatic (PSU-absent) sync Powens does every day: SCARequired scenarios end in SCARequired. */
-  backgroundSync(id: number): void {
-    backgroundSync(this.state, this.connection(id));
-  }
-
-  /** Scripts a connection state (any string, even one Powens never sent: mapping tests). */
-  setConnectionState(id: number, state: string | null, extra: ScriptedState = {}): void {
-    const connection = this.connection(id);
-    if (state === null) {
-      connection.steps = [];
-      advance(this.state, connection);
-      return;
-    }
-    connection.state = state;
-    connection.errorMessage = extra.errorMessage ?? null;
-    connection.fields = extra.fields ?? null;
-    connection.nextTry = sql(extra.nextTry);
-    if (extra.expire !== undefined) connection.expire = sql(extra.expire);
-    if (extra.expectedAnswer) connection.expectedAnswer = extra.expectedAnswer;
-    else delete connection.expectedAnswer;
-    connection.polls = 0;
-    connection.backgroundResume = false;
-    if (state === 'additionalInformationNeeded') connection.steps = ['otp'];
-    if (state === 'decoupled') connection.steps = ['decoupled'];
-  }
-
-  /** Enables (or disables) the connection's accounts, as `PUT …/accounts/{ids}?all {"disabled": false}` would. */
-  setAccountsDisabled(connectionId: number, disabled: boolean): void {
-    for (const account of this.state.accounts.values()) {
-      if (account.id_connection === connectionId) account.disabled = disabled ? sqlTime(Date.now()) : null;
-    }
-  }
-
-  /** The CONNECTION_SYNCED body Powens would post for a connection. */
-  connectionSyncedBody(id: number): Record<string, unknown> {
-    const connection = this.connection(id);
-    const accounts = [...this.state.accounts.values()].filter((a) => a.id_connection === id);
-    return {
-      user: { id: connection.userId, signin: connection.created, platform: 'sharedAccess' },
-      connection: { ...connectionJson(connection), accounts },
-      id_webhook_data: Math.floor(Math.random() * 1_000_000),
-    };
-  }
-
-  /** A webhook request signed like Powens (`BI-Signature`, `BI-Signature-Date`), to feed your handler. */
-  async webhook(url: string, body: unknown, options: { event?: PowensWebhookEvent; date?: Date; secret?: string } = {}): Promise<Request> {
-    const raw = JSON.stringify(body);
-    const date = (options.date ?? new Date()).toISOString();
-    const signature = await signWebhook(options.secret ?? this.state.options.webhookSecret, { path: new URL(url).pathname, date, body: raw });
-    return new Request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'bi-signature': signature, 'bi-signature-date': date },
-      body: raw,
-    });
-  }
-}
-
-/** A Powens simulator (test connector, sandbox scenarios, scripting). */
-export function powensSimulator(options: PowensSimulatorOptions = {}): PowensSimulator {
-  return new PowensSimulator(options);
-}
+export { TEST_CONNECTOR_UUID, TEST_CONNECTOR_ID, WEBAUTH_CONNECTOR_UUID, WEBAUTH_CONNECTOR_ID, HTML_404 } from './routes.js';
+export { powensDriver } from './driver.js';

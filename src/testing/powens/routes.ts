@@ -3,17 +3,25 @@
  * envelopes), modelled on the official test connector and its scenarios.
  */
 import type { Route, RouteContext } from '../simulator.js';
-import { TEST_ACCOUNTS, TEST_CONNECTOR, TEST_TRANSACTIONS } from './fixtures.js';
-import { POWENS_SCENARIOS, parseSqlTime, sqlTime, type PowensSimState, type SimConnection, type SimStep } from './state.js';
+import { ACCOUNT_PARTIES, CARD_TRANSACTIONS, LOAN_DETAILS, TEST_ACCOUNTS, TEST_CONNECTOR, TEST_TRANSACTIONS, WEBAUTH_CONNECTOR } from './fixtures.js';
+import { ACCEPTED_SCENARIOS, parseSqlTime, sqlTime, type PowensSimState, type SimConnection, type SimStep } from './state.js';
 
 export const TEST_CONNECTOR_UUID = '338178e6-3d01-564f-9a7b-52ca442459bf';
 export const TEST_CONNECTOR_ID = 59;
+/** A simulated connector that signs in on the bank's page only (webauth). */
+export const WEBAUTH_CONNECTOR_UUID = WEBAUTH_CONNECTOR.uuid as string;
+export const WEBAUTH_CONNECTOR_ID = WEBAUTH_CONNECTOR.id as number;
 
 /** Powens' Apache 404 page, as recorded for unknown ids and routes. */
 export const HTML_404 =
   '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 3.2 Final//EN">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.  If you entered the URL manually please check your spelling and try again.</p>\n';
 
 type Ctx = RouteContext<PowensSimState>;
+
+/** A time as the simulated API writes it: `YYYY-MM-DD HH:MM:SS` in its zone (Europe/Paris unless told UTC). */
+export function at(state: PowensSimState, ms: number): string {
+  return sqlTime(ms, state.options.timeZone);
+}
 
 export function notFoundPage(): Response {
   return new Response(HTML_404, { status: 404, headers: { 'content-type': 'text/html; charset=utf-8' } });
@@ -23,8 +31,14 @@ function json(status: number, body: unknown): Response {
   return Response.json(body, { status });
 }
 
+/** The common error body (`ServiceError`), with the `request_id` Powens documents in it. */
 function serviceError(status: number, code: string, text: { description?: string; message?: string } = {}): Response {
-  return json(status, { code, ...text });
+  return json(status, { code, ...text, request_id: crypto.randomUUID() });
+}
+
+/** A body field, as an own property only (a field named `constructor` is not Object's). */
+function field(body: Record<string, unknown>, name: string): unknown {
+  return Object.hasOwn(body, name) ? body[name] : undefined;
 }
 
 const PENDING = new Set(['additionalInformationNeeded', 'decoupled', 'validating', 'webauthRequired']);
@@ -43,7 +57,7 @@ function authUser(ctx: Ctx): number | Response {
 /** Connections waiting for the user past their `expire` are purged, as Powens does. */
 function purgeExpired(state: PowensSimState, now: number): void {
   for (const connection of state.connections.values()) {
-    const expire = parseSqlTime(connection.expire);
+    const expire = parseSqlTime(connection.expire, state.options.timeZone);
     if (connection.state !== null && PENDING.has(connection.state) && expire !== undefined && expire <= now) deleteConnection(state, connection.id);
   }
 }
@@ -107,7 +121,7 @@ export function connectionJson(connection: SimConnection): Record<string, unknow
   const body: Record<string, unknown> = {
     id: connection.id,
     id_user: connection.userId,
-    id_connector: TEST_CONNECTOR_ID,
+    id_connector: connection.connector?.id ?? TEST_CONNECTOR_ID,
     last_update: connection.lastUpdate,
     created: connection.created,
     active: true,
@@ -119,9 +133,9 @@ export function connectionJson(connection: SimConnection): Record<string, unknow
   };
   if (connection.fields) body.fields = connection.fields;
   body.expire = connection.expire;
-  body.id_provider = TEST_CONNECTOR_ID;
-  body.id_bank = TEST_CONNECTOR_ID;
-  body.connector_uuid = TEST_CONNECTOR_UUID;
+  body.id_provider = connection.connector?.id ?? TEST_CONNECTOR_ID;
+  body.id_bank = connection.connector?.id ?? TEST_CONNECTOR_ID;
+  body.connector_uuid = connection.connector?.uuid ?? TEST_CONNECTOR_UUID;
   // Recorded only on decoupled answers: undocumented extra keys.
   if (connection.state === 'decoupled') {
     body.description = connection.errorMessage;
@@ -142,21 +156,24 @@ export function advance(state: PowensSimState, connection: SimConnection, now = 
   delete connection.expectedAnswer;
   switch (step) {
     case undefined:
+      delete connection.previousAnswer;
       connection.state = null;
       connection.errorMessage = null;
       connection.fields = null;
       connection.expire = null;
-      connection.lastUpdate = sqlTime(now);
-      connection.nextTry = sqlTime(now + 24 * 60 * 60_000);
+      connection.lastUpdate = at(state, now);
+      connection.nextTry = at(state, now + 24 * 60 * 60_000);
       seedAccounts(state, connection, now);
       return;
     case 'otp': {
-      const label = state.options.otpLabel;
+      // The sandbox's second doubleotp prompt quotes the first answer.
+      const echo = state.options.echoPreviousAnswer && connection.previousAnswer !== undefined;
+      const label = echo ? `${state.options.otpLabel} (vous avez répondu « ${connection.previousAnswer} »)` : state.options.otpLabel;
       connection.state = 'additionalInformationNeeded';
       connection.fields = [{ name: 'openapisms', label, description: label, regex: null, value: null, type: 'text' }];
       connection.errorMessage = `openapisms: ${label}`;
-      connection.expire = sqlTime(now + state.options.expireMs);
-      connection.nextTry = sqlTime(now + 24 * 60 * 60_000);
+      connection.expire = at(state, now + state.options.expireMs);
+      connection.nextTry = at(state, now + 24 * 60 * 60_000);
       connection.otpSends++;
       return;
     }
@@ -164,15 +181,15 @@ export function advance(state: PowensSimState, connection: SimConnection, now = 
       connection.state = 'decoupled';
       connection.fields = null;
       connection.errorMessage = DECOUPLED_MESSAGE;
-      connection.expire = sqlTime(now + state.options.expireMs);
-      connection.nextTry = sqlTime(now + 24 * 60 * 60_000);
+      connection.expire = at(state, now + state.options.expireMs);
+      connection.nextTry = at(state, now + 24 * 60 * 60_000);
       connection.pushes++;
       return;
     case 'webauth':
       connection.state = 'webauthRequired';
       connection.fields = null;
       connection.errorMessage = null;
-      connection.expire = sqlTime(now + state.options.expireMs);
+      connection.expire = at(state, now + state.options.expireMs);
       return;
   }
 }
@@ -201,10 +218,10 @@ export function backgroundSync(state: PowensSimState, connection: SimConnection,
     connection.state = 'SCARequired';
     connection.errorMessage = null;
     connection.fields = null;
-    connection.nextTry = sqlTime(now + 24 * 60 * 60_000);
+    connection.nextTry = at(state, now + 24 * 60 * 60_000);
     return;
   }
-  if (connection.state === null) connection.lastUpdate = sqlTime(now);
+  if (connection.state === null) connection.lastUpdate = at(state, now);
 }
 
 /** A forced sync with the user present: triggers the SCA of the SCARequired scenarios. */
@@ -214,7 +231,7 @@ function forcedSync(state: PowensSimState, connection: SimConnection): void {
     connection.steps = connection.scenario === 'SCARequiredAndOTP' ? ['otp'] : connection.scenario === 'SCARequiredAndDecoupled' ? ['decoupled'] : [];
     advance(state, connection);
   } else if (connection.state === null) {
-    connection.lastUpdate = sqlTime(Date.now());
+    connection.lastUpdate = at(state, Date.now());
   }
 }
 
@@ -256,18 +273,15 @@ function seedAccounts(state: PowensSimState, connection: SimConnection, now: num
       id_user: connection.userId,
       id_source: source,
       id_parent: template.id_parent === null ? null : (ids.get(template.id_parent as number) ?? null),
-      last_update: sqlTime(now),
-      disabled: state.options.newAccountsDisabled ? sqlTime(now) : null,
+      last_update: at(state, now),
+      disabled: state.options.newAccountsDisabled ? at(state, now) : null,
       ...(connection.scenario === 'pro' ? { usage: 'ORGA' } : {}),
+      ...(template.type === 'loan' ? { loan: { ...(template.loan as object), id_account: id, ...LOAN_DETAILS } } : {}),
     };
     state.accounts.set(id, account);
-    // The recorded transactions belong to the first (checking) account.
-    if (index === 0) {
-      state.transactions.set(
-        id,
-        TEST_TRANSACTIONS.map((tx) => ({ ...tx, id: ++state.seq.transaction, id_account: id })),
-      );
-    }
+    // The recorded transactions belong to the first (checking) account; the deferred card has its pending purchases.
+    const transactions = index === 0 ? TEST_TRANSACTIONS : template.type === 'card' ? CARD_TRANSACTIONS : [];
+    if (transactions.length > 0) state.transactions.set(id, transactions.map((tx) => ({ ...tx, id: ++state.seq.transaction, id_account: id })));
   });
 }
 
@@ -275,18 +289,25 @@ function seedAccounts(state: PowensSimState, connection: SimConnection, now: num
 
 const SCENARIO_FIELDS = ['openapiwebsite', 'directaccesswebsite'];
 
-function connectorBody(expand: string | null): Record<string, unknown> {
+function connectorBody(connector: Readonly<Record<string, unknown>>, expand: string | null): Record<string, unknown> {
   const wanted = new Set((expand ?? '').split(',').map((s) => s.trim()));
-  if (wanted.has('fields')) return { ...TEST_CONNECTOR };
-  const { fields: _fields, ...rest } = TEST_CONNECTOR as Record<string, unknown>;
+  if (wanted.has('fields')) return { ...connector };
+  const { fields: _fields, ...rest } = connector as Record<string, unknown>;
   return rest;
+}
+
+/** The connector an id or UUID names: the test connector or the webauth one. */
+function connectorOf(id: string | null | undefined): Readonly<Record<string, unknown>> | undefined {
+  if (id === TEST_CONNECTOR_UUID || id === String(TEST_CONNECTOR_ID)) return TEST_CONNECTOR;
+  if (id === WEBAUTH_CONNECTOR_UUID || id === String(WEBAUTH_CONNECTOR_ID)) return WEBAUTH_CONNECTOR;
+  return undefined;
 }
 
 const getConnector: Route<PowensSimState>['handle'] = (ctx) => {
   record(ctx, 'GetConnector');
-  const id = ctx.params.id;
-  if (id !== TEST_CONNECTOR_UUID && id !== String(TEST_CONNECTOR_ID)) return notFoundPage();
-  return json(200, connectorBody(ctx.url.searchParams.get('expand')));
+  const connector = connectorOf(ctx.params.id);
+  if (!connector) return notFoundPage();
+  return json(200, connectorBody(connector, ctx.url.searchParams.get('expand')));
 };
 
 const authInit: Route<PowensSimState>['handle'] = (ctx) => {
@@ -330,33 +351,35 @@ const createConnection: Route<PowensSimState>['handle'] = (ctx) => {
   purgeExpired(ctx.state, Date.now());
   const body = bodyObject(ctx);
   if (!body) return serviceError(400, 'badRequest', { description: 'The request body must be a JSON object' });
-  const uuid = body.connector_uuid;
-  const legacyId = body.id_connector;
+  const uuid = field(body, 'connector_uuid');
+  const legacyId = field(body, 'id_connector');
   if (uuid === undefined && legacyId === undefined) return serviceError(400, 'missingParameter', { description: 'connector_uuid is required' });
-  if ((uuid !== undefined && uuid !== TEST_CONNECTOR_UUID) || (uuid === undefined && Number(legacyId) !== TEST_CONNECTOR_ID)) {
-    return serviceError(400, 'invalidValue', { description: 'Unknown connector' });
-  }
+  const connector = connectorOf(uuid !== undefined ? String(uuid) : String(legacyId));
+  if (!connector) return serviceError(400, 'invalidValue', { description: 'Unknown connector' });
+  if (connector === WEBAUTH_CONNECTOR) return serviceError(400, 'invalidValue', { description: 'This connector only supports the webauth mechanism' });
   for (const name of ['login', 'password']) {
-    if (typeof body[name] !== 'string' || body[name] === '') return serviceError(400, 'missingParameter', { description: `Missing parameter "${name}"` });
+    const value = field(body, name);
+    if (typeof value !== 'string' || value === '') return serviceError(400, 'missingParameter', { description: `Missing parameter "${name}"` });
   }
   for (const name of SCENARIO_FIELDS) {
-    const value = body[name];
-    if (value !== undefined && !(POWENS_SCENARIOS as readonly string[]).includes(String(value))) {
-      // woob's Value.check_valid text, as recorded.
+    const value = field(body, name);
+    if (value !== undefined && !(ACCEPTED_SCENARIOS as readonly string[]).includes(String(value))) {
+      // woob's Value.check_valid text, as recorded: its list is the backend's, `ping` included.
       return serviceError(400, 'config', {
-        description: `Backend(example_openapi): Configuration error for field "${name}": Value "${String(value)}" is not in list: ${POWENS_SCENARIOS.join(', ')}`,
+        description: `Backend(example_openapi): Configuration error for field "${name}": Value "${String(value)}" is not in list: ${ACCEPTED_SCENARIOS.join(', ')}`,
       });
     }
   }
   const source = ctx.url.searchParams.get('source') ?? undefined;
-  const scenario = String((source === 'directaccess' ? body.directaccesswebsite : body.openapiwebsite) ?? body.openapiwebsite ?? body.directaccesswebsite ?? 'par');
-  const login = body.login as string;
+  const website = (name: string): unknown => field(body, name);
+  const scenario = String((source === 'directaccess' ? website('directaccesswebsite') : website('openapiwebsite')) ?? website('openapiwebsite') ?? website('directaccesswebsite') ?? 'par');
+  const login = field(body, 'login') as string;
   const pending = [...ctx.state.connections.values()].find((c) => c.userId === user && c.login === login && c.state !== null && PENDING.has(c.state));
   if (pending) {
     return serviceError(400, 'badRequest', { description: `You need to give the resume parameter to update the connection ${pending.id}` });
   }
   const { wrongpassCode } = ctx.state.options;
-  if (body.password !== ctx.state.options.password || scenario === 'wrongpass') return serviceError(400, wrongpassCode, { message: 'Incorrect password' });
+  if (field(body, 'password') !== ctx.state.options.password || scenario === 'wrongpass') return serviceError(400, wrongpassCode, { message: 'Incorrect password' });
   switch (scenario) {
     case 'passwordExpired':
       return serviceError(400, 'passwordExpired', { message: 'The password has expired' });
@@ -369,32 +392,40 @@ const createConnection: Route<PowensSimState>['handle'] = (ctx) => {
     case 'notSupported':
       return serviceError(400, 'notSupported', { description: 'Website not supported' });
   }
+  const connection = newConnection(ctx.state, { userId: user, scenario, login, ...(source ? { source } : {}) });
+  return json(connection.steps.length > 0 ? 202 : ctx.state.options.createStatus, connectionJson(connection));
+};
+
+/** A new connection, moved to its first step (or synced). */
+function newConnection(state: PowensSimState, init: { userId: number; scenario: string; login: string; source?: string; webauth?: boolean; connector?: Readonly<Record<string, unknown>> }): SimConnection {
   const now = Date.now();
   const connection: SimConnection = {
-    id: ++ctx.state.seq.connection,
-    userId: user,
-    scenario,
-    ...(source ? { source } : {}),
-    login,
+    id: ++state.seq.connection,
+    userId: init.userId,
+    scenario: init.scenario,
+    ...(init.source ? { source: init.source } : {}),
+    login: init.login,
     state: null,
     errorMessage: null,
     fields: null,
-    created: sqlTime(now),
+    created: at(state, now),
     lastUpdate: null,
     expire: null,
     nextTry: null,
-    steps: stepsFor(scenario),
+    steps: stepsFor(init.scenario),
     backgroundResume: false,
     polls: 0,
     otpSends: 0,
     pushes: 0,
     forcedSyncs: 0,
+    ...(init.webauth ? { webauth: true } : {}),
+    ...(init.connector && init.connector !== TEST_CONNECTOR ? { connector: { id: init.connector.id as number, uuid: init.connector.uuid as string } } : {}),
   };
-  ctx.state.connections.set(connection.id, connection);
-  advance(ctx.state, connection, now);
+  state.connections.set(connection.id, connection);
+  advance(state, connection, now);
   if (connection.state === null) connection.lastUpdate = null; // recorded: last_update stays null right after creation
-  return json(connection.steps.length > 0 ? 202 : ctx.state.options.createStatus, connectionJson(connection));
-};
+  return connection;
+}
 
 const getConnection: Route<PowensSimState>['handle'] = (ctx) => {
   const user = authUser(ctx);
@@ -427,7 +458,8 @@ const updateConnection: Route<PowensSimState>['handle'] = (ctx) => {
   const background = ctx.url.searchParams.has('background') && ctx.url.searchParams.get('background') !== 'false';
   const keys = Object.keys(body);
 
-  if (body.resume === true || body.resume === 'true') {
+  const resume = field(body, 'resume');
+  if (resume === true || resume === 'true') {
     if (connection.state !== 'decoupled' && connection.state !== 'validating') {
       return serviceError(400, 'badRequest', { description: `The connection ${connection.id} is not waiting for a validation` });
     }
@@ -449,20 +481,25 @@ const updateConnection: Route<PowensSimState>['handle'] = (ctx) => {
   }
 
   if (connection.state === 'additionalInformationNeeded' && connection.fields) {
-    for (const field of connection.fields) {
-      const value = body[field.name];
-      if (typeof value !== 'string') return serviceError(400, 'missingParameter', { description: `Missing parameter "${field.name}"` });
-      const expected = connection.expectedAnswer?.[field.name] ?? ctx.state.options.otp;
+    let first: string | undefined;
+    for (const asked of connection.fields) {
+      const value = field(body, asked.name);
+      if (typeof value !== 'string') return serviceError(400, 'missingParameter', { description: `Missing parameter "${asked.name}"` });
+      const scripted = connection.expectedAnswer && Object.hasOwn(connection.expectedAnswer, asked.name) ? connection.expectedAnswer[asked.name] : undefined;
+      const expected = scripted ?? ctx.state.options.otp;
       if (value !== expected) return serviceError(400, ctx.state.options.wrongpassCode, { message: `Il fallait dire « ${expected} »` });
+      first ??= value;
     }
+    if (first !== undefined) connection.previousAnswer = first;
     connection.steps.shift();
     advance(ctx.state, connection);
     return json(connection.steps.length > 0 ? 202 : 200, connectionJson(connection));
   }
 
-  if ('password' in body || 'login' in body) {
-    if (body.password !== ctx.state.options.password) return serviceError(400, ctx.state.options.wrongpassCode, { message: 'Incorrect password' });
-    if (typeof body.login === 'string') connection.login = body.login;
+  if (Object.hasOwn(body, 'password') || Object.hasOwn(body, 'login')) {
+    if (field(body, 'password') !== ctx.state.options.password) return serviceError(400, ctx.state.options.wrongpassCode, { message: 'Incorrect password' });
+    const login = field(body, 'login');
+    if (typeof login === 'string') connection.login = login;
     connection.steps = [];
     advance(ctx.state, connection);
     return json(200, connectionJson(connection));
@@ -541,6 +578,78 @@ const getAccount: Route<PowensSimState>['handle'] = (ctx) => {
   if (typeof user !== 'number') return user;
   const account = ownAccount(ctx, user);
   return account instanceof Response ? account : json(200, account);
+};
+
+/**
+ * Enables (`disabled: false`: synced from now on) or disables an account. A disabled
+ * account's transactions are not served (Powens deletes them; the next sync after enabling
+ * brings them back, which the simulator plays by serving its recorded ones again).
+ */
+function setDisabled(state: PowensSimState, account: Record<string, unknown>, disabled: boolean): void {
+  if (!disabled) account.disabled = null;
+  else if (account.disabled === null) account.disabled = at(state, Date.now());
+}
+
+function disabledFlag(ctx: Ctx): boolean | Response {
+  const body = bodyObject(ctx);
+  const value = body ? field(body, 'disabled') : undefined;
+  if (typeof value !== 'boolean') return serviceError(400, 'invalidValue', { description: 'disabled must be a boolean' });
+  return value;
+}
+
+/** `POST` (SPEC) or `PUT` (legacy) `/users/me/accounts/{id}?all {"disabled": …}`. */
+const updateAccount: Route<PowensSimState>['handle'] = (ctx) => {
+  const user = authUser(ctx);
+  record(ctx, 'UpdateAccount', typeof user === 'number' ? user : undefined);
+  if (typeof user !== 'number') return user;
+  const account = ownAccount(ctx, user);
+  if (account instanceof Response) return account;
+  const disabled = disabledFlag(ctx);
+  if (disabled instanceof Response) return disabled;
+  setDisabled(ctx.state, account, disabled);
+  return json(200, account);
+};
+
+/** `PUT /users/me/connections/{c}/accounts/{id1,id2}?all {"disabled": …}` (recorded bulk form) → `{ accounts }`. */
+const updateAccounts: Route<PowensSimState>['handle'] = (ctx) => {
+  const user = authUser(ctx);
+  record(ctx, 'UpdateAccounts', typeof user === 'number' ? user : undefined);
+  if (typeof user !== 'number') return user;
+  const connection = ownConnection(ctx, user);
+  if (connection instanceof Response) return connection;
+  const disabled = disabledFlag(ctx);
+  if (disabled instanceof Response) return disabled;
+  const accounts = String(ctx.params.ids).split(',').map((id) => ctx.state.accounts.get(Number(id)));
+  if (accounts.some((a) => !a || a.id_connection !== connection.id)) return notFoundPage();
+  for (const account of accounts) setDisabled(ctx.state, account as Record<string, unknown>, disabled);
+  return json(200, { accounts });
+};
+
+/** `GET /users/me/connections/{id}/account_ownerships` (Powens Check): who holds each account. */
+const accountOwnerships: Route<PowensSimState>['handle'] = (ctx) => {
+  const user = authUser(ctx);
+  record(ctx, 'ListAccountOwnerships', typeof user === 'number' ? user : undefined);
+  if (typeof user !== 'number') return user;
+  if (!ctx.state.options.accountOwnerships) return notFoundPage();
+  const connection = ownConnection(ctx, user);
+  if (connection instanceof Response) return connection;
+  const ownerships = accountsOf(ctx.state, connection.id, true).map((account) => {
+    const parties = account.type === 'checking' && (account.currency as { id?: string } | null)?.id === 'EUR' ? ACCOUNT_PARTIES.joint : ACCOUNT_PARTIES.holder;
+    return {
+      id_account: account.id,
+      id_connection: connection.id,
+      id_user: user,
+      id_connector_source: account.id_source,
+      name: account.name,
+      usage: account.usage,
+      bank_name: TEST_CONNECTOR.name,
+      multiple_holders: (parties?.length ?? 0) > 1,
+      calculated: [],
+      parties,
+      identifications: account.iban ? [{ scheme_name: 'iban', identification: account.iban }] : [],
+    };
+  });
+  return json(200, { account_ownerships: ownerships, total: ownerships.length });
 };
 
 /** `YYYY`, `YYYY-MM` or a day, as the first / last day it covers. */
@@ -630,14 +739,24 @@ const webauthUrl: Route<PowensSimState>['handle'] = (ctx) => {
   const redirectUri = params.get('redirect_uri');
   if (!redirectUri) return serviceError(400, 'missingParameter', { description: 'Missing parameter "redirect_uri"' });
   purgeExpired(ctx.state, Date.now());
-  const connection = ctx.state.connections.get(Number(params.get('id_connection')));
-  if (!connection || connection.userId !== user) return notFoundPage();
-  if (connection.state !== 'webauthRequired') return serviceError(409, 'invalidValue', { description: 'The connection is already up to date' });
   const url = new URL(`${ctx.url.origin}${ctx.simulator.definition.basePath ?? ''}/webauth`);
   url.searchParams.set('client_id', ctx.state.options.clientId);
+  const connectorId = params.get('connector_uuid') ?? params.get('id_connector');
+  if (params.get('id_connection') === null && connectorId !== null) {
+    // A new connection, created when the user comes back from the bank's page.
+    const connector = connectorOf(connectorId);
+    if (!connector) return notFoundPage();
+    url.searchParams.set('connector_uuid', connector.uuid as string);
+  } else {
+    const connection = ctx.state.connections.get(Number(params.get('id_connection')));
+    if (!connection || connection.userId !== user) return notFoundPage();
+    if (connection.state !== 'webauthRequired') return serviceError(409, 'invalidValue', { description: 'The connection is already up to date' });
+    url.searchParams.set('id_connection', String(connection.id));
+  }
   url.searchParams.set('token', newCode(ctx.state, user, true));
   url.searchParams.set('redirect_uri', redirectUri);
-  url.searchParams.set('id_connection', String(connection.id));
+  const source = params.get('source');
+  if (source !== null) url.searchParams.set('source', source);
   const state = params.get('state');
   if (state !== null) url.searchParams.set('state', state);
   return json(200, { url: url.toString() });
@@ -658,9 +777,17 @@ const webauth: Route<PowensSimState>['handle'] = (ctx) => {
   const state = params.get('state');
   const user = spendCode(ctx.state, params.get('token'));
   if (user === undefined) return callback(redirectUri, { error: 'session_expired', error_description: 'The temporary code is invalid or was already used', state });
+  const outcome = ctx.state.options.webauthOutcome;
+  const connector = connectorOf(params.get('connector_uuid'));
+  if (connector) {
+    if (outcome !== 'approve') return callback(redirectUri, { error: outcome, error_description: `The bank answered ${outcome}`, state });
+    const source = params.get('source');
+    const created = newConnection(ctx.state, { userId: user, scenario: 'par', login: `webauth-${ctx.state.seq.connection + 1}`, webauth: true, connector, ...(source ? { source } : {}) });
+    advance(ctx.state, created);
+    return callback(redirectUri, { id_connection: String(created.id), state });
+  }
   const connection = ctx.state.connections.get(Number(params.get('id_connection')));
   if (!connection || connection.userId !== user) return notFoundPage();
-  const outcome = ctx.state.options.webauthOutcome;
   if (outcome !== 'approve') return callback(redirectUri, { error: outcome, error_description: `The bank answered ${outcome}`, state });
   connection.steps = [];
   advance(ctx.state, connection);
@@ -699,6 +826,10 @@ export const POWENS_ROUTES: ReadonlyArray<Route<PowensSimState>> = [
   { method: 'GET', path: '/users/me/connections/:id/accounts', endpoint: 'ListAccounts', handle: listAccounts },
   { method: 'GET', path: '/users/me/accounts/:id', endpoint: 'GetAccount', handle: getAccount },
   { method: 'GET', path: '/users/me/accounts/:id/transactions', endpoint: 'ListTransactions', handle: listTransactions },
+  { method: 'POST', path: '/users/me/accounts/:id', endpoint: 'UpdateAccount', handle: updateAccount },
+  { method: 'PUT', path: '/users/me/accounts/:id', endpoint: 'UpdateAccount', handle: updateAccount },
+  { method: 'PUT', path: '/users/me/connections/:id/accounts/:ids', endpoint: 'UpdateAccounts', handle: updateAccounts },
+  { method: 'GET', path: '/users/me/connections/:id/account_ownerships', endpoint: 'ListAccountOwnerships', handle: accountOwnerships },
   { method: 'GET', path: '/webauth-url', endpoint: 'GetWebauthUrl', handle: webauthUrl },
   { method: 'GET', path: '/webauth', endpoint: 'Webauth', handle: webauth },
   { method: 'GET', path: '/auth/webview/reconnect', endpoint: 'ReconnectWebview', handle: reconnectWebview },

@@ -1,3 +1,5 @@
+import { isoTimestamp } from '../../core/kit.js';
+
 /**
  * What the simulated Powens domain knows: users and tokens, connections with their
  * state, scenario progress and `expire` windows, accounts, transactions, single-use
@@ -27,6 +29,16 @@ export const POWENS_SCENARIOS = [
   'AppValidationExpired',
 ] as const;
 export type PowensScenario = (typeof POWENS_SCENARIOS)[number];
+
+/**
+ * What the test connector's backend (woob's `example_openapi`) accepts: its advertised
+ * list plus `ping`, which only its own error text names (recorded `config` error).
+ */
+export const ACCEPTED_SCENARIOS = [
+  'par', 'pro', 'wrongpass', 'additionalInformationNeeded', 'websiteUnavailable', 'actionNeeded', 'bug', 'ping', 'otp_transfer', 'shortDecoupled',
+  'doubleotp', 'webauthRequired', 'SCARequired', 'passwordExpired', 'longDecoupled', 'SCARequiredAndDecoupled', 'SCARequiredAndOTP',
+  'AppValidationCancelled', 'AppValidationExpired', 'notSupported',
+] as const;
 
 /** The interactive steps a connection still has to go through. */
 export type SimStep = 'otp' | 'decoupled' | 'webauth';
@@ -68,6 +80,12 @@ export interface SimConnection {
   forcedSyncs: number;
   /** The expected answer of the current `fields` (null: the configured OTP). */
   expectedAnswer?: Record<string, string>;
+  /** The last answer the user gave to an OTP (the test connector's second doubleotp prompt quotes it). */
+  previousAnswer?: string;
+  /** Created through the bank's page (webauth), not with credentials. */
+  webauth?: boolean;
+  /** Its connector, when not the test connector. */
+  connector?: { id: number; uuid: string };
 }
 
 export interface SimUser {
@@ -126,10 +144,20 @@ export interface PowensSimulatorOptions {
   legacyTransactions?: boolean;
   /** What the bank's webauth page does with the user. Default `approve`. */
   webauthOutcome?: 'approve' | 'access_denied' | 'session_expired' | 'tos_declined' | 'server_error';
+  /**
+   * The zone of the API's zone-less date-times (`created`, `last_update`, `expire`,
+   * `next_try`, …): `Europe/Paris` (default, as polybank reads them) or `UTC`.
+   */
+  timeZone?: string;
+  /** The second OTP prompt of `doubleotp` quotes the first answer, as the sandbox's does. Default true. */
+  echoPreviousAnswer?: boolean;
+  /** Serve account ownerships (Powens Check). Default true; false answers 404 as a domain without Check. */
+  accountOwnerships?: boolean;
 }
 
 export interface PowensSimState {
   readonly options: Required<Omit<PowensSimulatorOptions, 'webauthOutcome'>> & { webauthOutcome: NonNullable<PowensSimulatorOptions['webauthOutcome']> };
+
   users: Map<number, SimUser>;
   /** Token → user id. */
   tokens: Map<string, number>;
@@ -142,7 +170,7 @@ export interface PowensSimState {
   transactions: Map<number, Array<Record<string, unknown>>>;
   /** Temporary codes (`/auth/token/code`, webauth tokens). */
   codes: Map<string, SimCode>;
-  seq: { user: number; connection: number; account: number; transaction: number; token: number };
+  seq: { user: number; connection: number; account: number; transaction: number; token: number; request: number };
   /** Every request the simulated API processed, oldest first. */
   received: ReceivedRequest[];
 }
@@ -166,7 +194,11 @@ export function createPowensState(options: PowensSimulatorOptions = {}): PowensS
       maxPageSize: options.maxPageSize ?? 1000,
       legacyTransactions: options.legacyTransactions ?? false,
       webauthOutcome: options.webauthOutcome ?? 'approve',
+      timeZone: options.timeZone ?? 'Europe/Paris',
+      echoPreviousAnswer: options.echoPreviousAnswer ?? true,
+      accountOwnerships: options.accountOwnerships ?? true,
     },
+
     users: new Map(),
     tokens: new Map(),
     issuedTokens: [],
@@ -174,18 +206,28 @@ export function createPowensState(options: PowensSimulatorOptions = {}): PowensS
     accounts: new Map(),
     transactions: new Map(),
     codes: new Map(),
-    seq: { user: 2000, connection: 1300, account: 17500, transaction: 119600, token: 0 },
+    seq: { user: 2000, connection: 1300, account: 17500, transaction: 119600, token: 0, request: 0 },
     received: [],
   };
 }
 
-/** `YYYY-MM-DD HH:MM:SS` (UTC), the API's date-time format. */
-export function sqlTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** `YYYY-MM-DD HH:MM:SS`, the API's date-time format, in `timeZone` (default UTC). */
+export function sqlTime(ms: number, timeZone = 'UTC'): string {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formats.set(timeZone, format);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(new Date(ms))) parts[part.type] = part.value;
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
-export function parseSqlTime(value: string | null): number | undefined {
+/** An API date-time read back in `timeZone` (default UTC), as epoch ms. */
+export function parseSqlTime(value: string | null, timeZone = 'UTC'): number | undefined {
   if (!value) return undefined;
-  const ms = Date.parse(`${value.replace(' ', 'T')}Z`);
-  return Number.isNaN(ms) ? undefined : ms;
+  const iso = isoTimestamp(value, timeZone === 'UTC' ? 'Z' : { timeZone });
+  return iso === undefined ? undefined : Date.parse(iso);
 }

@@ -171,7 +171,9 @@ describe('transactions', () => {
       mutate: (body) => ({ ...(body as object), _links: { next: { href: 'https://attacker.example/2.0/users/me/transactions?cursor=x' } } }),
     });
     const error = await all(conn.transactions(checking?.id as string)).catch((e: unknown) => e);
-    expect(error).toMatchObject({ kind: 'ProviderResponseError', field: '_links.next.href' });
+    // The core's one pagination rule (never followed, never rewritten): the field is the page's `next`.
+    expect(error).toMatchObject({ kind: 'ProviderResponseError', endpoint: 'ListTransactions', field: 'next' });
+    expect(String((error as Error).message)).toMatch(/another origin \(https:\/\/attacker\.example\)/);
     expect(h.sim.count('ListTransactions')).toBe(1);
   });
 });

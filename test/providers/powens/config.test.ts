@@ -76,3 +76,17 @@ describe('reconnectWebviewUrl', () => {
     expect((error as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(['clientId', 'code', 'connectionId', 'redirectUri', 'domain']);
   });
 });
+
+describe('powens({ timeZone }) and the webview language', () => {
+  it('defaults to Europe/Paris and takes any IANA zone; a bad one or a bad language is refused', () => {
+    expect(() => powens({ domain: 'acme', clientId: '1', clientSecret: 's', timeZone: 'UTC' })).not.toThrow();
+    expect(configError(() => powens({ domain: 'acme', clientId: '1', clientSecret: 's', timeZone: 'Paris' }))).toMatch(/timeZone/);
+    let error: unknown;
+    try {
+      reconnectWebviewUrl({ domain: 'acme', clientId: 1, code: 'c', connectionId: 2, redirectUri: 'https://app.example/cb', lang: 'xx' as never });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(['lang']);
+  });
+});

@@ -45,7 +45,10 @@ describe('a new connection through the test connector', () => {
         ['openapiwebsite', 'list', false, false],
         ['directaccesswebsite', 'list', false, false],
       ]);
-      expect(c.fields[2]?.choices?.map((choice) => choice.value)).toContain('additionalInformationNeeded');
+      // The connector's list is advisory (Powens judges the value): suggested, not a closed menu.
+      expect(c.fields[2]?.choices).toBeUndefined();
+      expect(c.fields[2]?.description).toMatch(/^Suggested values: par \(Particuliers\), pro \(Professionnels\), .*additionalInformationNeeded/);
+      expect(c.fields[2]?.pattern).toBe('[A-Za-z0-9_.:-]{1,128}');
       // Nothing but the public connector was asked so far: no user, no credentials sent.
       expect(h.sim.state.received.map((r) => r.endpoint)).toEqual(['GetConnector']);
       c.answer({ login: 'Identifiant', password: '1234', openapiwebsite: 'par' });

@@ -47,3 +47,26 @@ describe('powens simulator under msw', () => {
     expect(conn.status.status).toBe('active');
   });
 });
+
+describe('powens({ domain }): the reconnect webview is the current webview.powens.com', () => {
+  it('reconnectUrl builds https://webview.powens.com/{lang}/reconnect?domain=… with a fresh code', async () => {
+    sim.reset();
+    const bank = new Polybank({ providers: [powens({ domain: 'polybank-sandbox', ...sim.client, polling: { intervalMs: 10 } })] });
+    const conn = bank.connect('powens', { connector: POWENS_TEST_CONNECTOR, fields: { login: 'Identifiant', password: '1234', openapiwebsite: 'SCARequired' } });
+    for await (const c of conn.authenticate()) void c;
+    const ref = conn.ref as { connectionId: number; userId: number };
+    const link = await bank.connection('powens', ref).actions.reconnectUrl({ redirectUri: 'https://app.example/back', lang: 'de', resetCredentials: true });
+    const url = new URL(link.url);
+    expect(`${url.origin}${url.pathname}`).toBe('https://webview.powens.com/de/reconnect');
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({
+      domain: 'polybank-sandbox.biapi.pro',
+      client_id: sim.client.clientId,
+      connection_id: String(ref.connectionId),
+      redirect_uri: 'https://app.example/back',
+      state: link.state,
+      reset_credentials: 'true',
+    });
+    const code = url.searchParams.get('code') as string;
+    expect(sim.state.codes.get(code)).toMatchObject({ userId: ref.userId, single: true, used: false });
+  });
+});

@@ -82,7 +82,8 @@ describe('bad input and bad answers: nothing is sent', () => {
     for (const [given, message] of [
       [{ login: 'Identifiant' }, /fields\.password: required/],
       [{ ...fields('par'), pasword: 'typo' }, /fields\.pasword: not a field/],
-      [{ ...fields('par'), openapiwebsite: 'azpodkzaodk' }, /fields\.openapiwebsite: must be one of/],
+      // The listed values are advisory, their shape is not: a value no connector code can be is refused.
+      [{ ...fields('par'), openapiwebsite: 'par; DROP' }, /fields\.openapiwebsite: does not match the expected format/],
     ] as const) {
       h.sim.reset();
       const error = await failure(h.bank().connect('powens', { connector: POWENS_TEST_CONNECTOR, fields: given }));
@@ -96,7 +97,7 @@ describe('bad input and bad answers: nothing is sent', () => {
     const conn = h.bank().connect('powens', { connector: POWENS_TEST_CONNECTOR });
     await drive(conn, (c: Challenge) => {
       if (c.type === 'credentials') {
-        for (const bad of [{ login: 'Identifiant' }, { ...fields('par'), openapiwebsite: 'nope' }, { ...fields('par'), extra: 'x' }] as Array<Record<string, string>>) {
+        for (const bad of [{ login: 'Identifiant' }, { ...fields('par'), openapiwebsite: 'no pe' }, { ...fields('par'), extra: 'x' }] as Array<Record<string, string>>) {
           let error: unknown;
           try {
             c.answer(bad);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { REASONS, isInvalidAnswerError, type Challenge } from '../../../src/index.js';
 import { CONNECTION_STATES, ERROR_CODES } from '../../../src/providers/powens/index.js';
-import { sqlTime } from '../../../src/testing/powens/state.js';
+import { parseSqlTime } from '../../../src/testing/powens/state.js';
 import { POWENS_TEST_CONNECTOR, drive, failure, fields, otp, startPowens, type PowensHarness } from './helpers.js';
 
 let h: PowensHarness;
@@ -84,19 +84,20 @@ describe('every connection state maps to the normalized status', () => {
     h.sim.backgroundSync(ref.connectionId); // last_update is null until the first sync finishes
     const connection = h.sim.connection(ref.connectionId);
     const expire = Date.now() + 90 * 86_400_000;
-    connection.expire = sqlTime(expire);
+    // The simulated API writes its times as Powens does: Paris wall-clock, no offset.
+    connection.expire = h.sim.sqlTime(expire);
     const conn = h.bank().connection('powens', ref);
     expect(await drive(conn)).toEqual([]);
     expect(conn.status).toEqual({
       status: 'active',
       consentExpiresAt: new Date(Math.floor(expire / 1000) * 1000).toISOString(),
-      lastSyncedAt: `${(connection.lastUpdate as string).replace(' ', 'T')}.000Z`,
+      lastSyncedAt: new Date(parseSqlTime(connection.lastUpdate, 'Europe/Paris') as number).toISOString(),
     });
   });
 
   it('expire passed on a synced connection → consent_expired', async () => {
     const ref = await linked();
-    h.sim.connection(ref.connectionId).expire = sqlTime(Date.now() - 60_000);
+    h.sim.connection(ref.connectionId).expire = h.sim.sqlTime(Date.now() - 60_000);
     await expect(h.bank().connection('powens', ref).accounts()).rejects.toMatchObject({ reason: 'consent_expired', userAction: 'reconsent', providerCode: 'expire' });
   });
 

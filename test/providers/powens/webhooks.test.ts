@@ -90,3 +90,41 @@ describe('BI-Signature webhooks', () => {
     expect(await rejected(verifyWebhook(request, { secret: SECRET, event: 'CONNECTION_SYNCED' }))).toMatch(/body\.connection\.id/);
   });
 });
+
+describe('gzip-compressed webhooks (webhooks.compression.enabled)', () => {
+  it.each(['json', 'compressed'] as const)('a gzip CONNECTION_SYNCED body signed over the %s bytes is inflated, verified and typed', async (signed) => {
+    const id = await connectionId();
+    const request = await h.sim.webhook(URL_, h.sim.connectionSyncedBody(id), { gzip: true, signed });
+    expect(request.headers.get('content-encoding')).toBe('gzip');
+    const bytes = new Uint8Array(await request.clone().arrayBuffer());
+    expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
+    const webhook = await verifyWebhook(request, { secret: SECRET, event: 'CONNECTION_SYNCED' });
+    expect(webhook.payload.connection.id).toBe(id);
+    expect(webhook.status).toEqual({ status: 'active' });
+  });
+
+  it('the framework shape with a raw gzip Buffer, and a body a framework already inflated', async () => {
+    const request = await h.sim.webhook(URL_, { id: 42 }, { gzip: true });
+    const headers = Object.fromEntries(request.headers);
+    const raw = Buffer.from(await request.arrayBuffer());
+    await expect(verifyWebhook({ url: '/webhooks/powens/connection-synced', headers, body: raw }, { secret: SECRET, event: 'CONNECTION_DELETED' })).resolves.toMatchObject({ payload: { id: 42 } });
+    // Content-Encoding still says gzip, the body is the JSON (signed over the JSON).
+    await expect(verifyWebhook({ url: URL_, headers, body: JSON.stringify({ id: 42 }) }, { secret: SECRET, event: 'CONNECTION_DELETED' })).resolves.toMatchObject({ payload: { id: 42 } });
+  });
+
+  it('a tampered or broken gzip body, a gzip bomb and an unknown encoding are rejected', async () => {
+    const request = await h.sim.webhook(URL_, { id: 42 }, { gzip: true });
+    const headers = Object.fromEntries(request.headers);
+    const bytes = new Uint8Array(await request.arrayBuffer());
+    const truncated = bytes.slice(0, bytes.length - 6);
+    expect(await rejected(verifyWebhook({ url: URL_, headers, body: truncated }, { secret: SECRET, event: 'USER_DELETED' }))).toMatch(/not valid gzip/);
+    // Another body, properly compressed, under the first one's signature.
+    const other = await h.sim.webhook(URL_, { id: 43 }, { gzip: true });
+    const otherBytes = new Uint8Array(await other.arrayBuffer());
+    expect(await rejected(verifyWebhook({ url: URL_, headers, body: otherBytes }, { secret: SECRET, event: 'USER_DELETED' }))).toMatch(/BI-Signature: does not match/);
+    // 1 MiB of zeros inflates past a 64 KiB cap.
+    const bomb = await h.sim.webhook(URL_, { id: 1, pad: '0'.repeat(1024 * 1024) }, { gzip: true });
+    expect(await rejected(verifyWebhook(bomb, { secret: SECRET, event: 'USER_DELETED', maxBytes: 64 * 1024 }))).toMatch(/larger than maxBytes/);
+    expect(await rejected(verifyWebhook({ url: URL_, headers: { ...headers, 'content-encoding': 'br' }, body: bytes }, { secret: SECRET, event: 'USER_DELETED' }))).toMatch(/Content-Encoding: br/);
+  });
+});

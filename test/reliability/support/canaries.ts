@@ -105,6 +105,7 @@ function powensSetup(): CanarySetup {
   return {
     driver: drivers.powens,
     simulator: () =>
+      // The sandbox's second doubleotp prompt quotes the first code (on by default): the core redacts it.
       powensSimulator({ newAccountsDisabled: false, decoupledPolls: 2, clientSecret, password, otp, otpLabel: 'Enter the code your bank sent you' }) as unknown as AnySim,
     provider: (sim) => {
       const { clientId } = (sim as unknown as { client: { clientId: string } }).client;
