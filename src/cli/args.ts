@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
+/** The command's exit codes: linked (or ended as the scenario documents), failed, a usage error, Ctrl-C. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+
 export const HELP = `Usage: polybank demo [--provider <id>] [--scenario <name>] [--auto]
        polybank --version | --help
 

@@ -21,7 +21,8 @@ export interface DemoOptions {
 }
 
 /** Exit codes: linked (or ended as documented), failed, cancelled by the person. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, cancelled: 130 } as const;
+import { EXIT } from './args.js';
+export { EXIT };
 
 /** One representative MFA case per provider: what `--auto` runs when none is named. */
 const SHOWCASE: Record<string, string> = {
@@ -50,11 +51,11 @@ async function startSimulators(): Promise<Running> {
  * is not asked again for what they picked in the menu. Text and secret fields stay theirs.
  */
 async function presetFor(driver: Driver, sim: Simulator<unknown>, scenario: DriverScenario, challenge: Challenge): Promise<Record<string, string | null>> {
-  if (challenge.type !== 'credentials' || !challenge.fields.some((f) => f.choices)) return {};
+  if (challenge.type !== 'credentials' || !challenge.fields.some((f) => f.choices ?? f.suggestions)) return {};
   const auto = ((await driver.answer(challenge, sim, scenario)) ?? {}) as Record<string, string>;
   const preset: Record<string, string | null> = {};
   for (const field of challenge.fields) {
-    if (!field.choices) continue;
+    if (!(field.choices ?? field.suggestions)) continue;
     const value = auto[field.name];
     if (value !== undefined) preset[field.name] = value;
     else if (!field.required) preset[field.name] = null;

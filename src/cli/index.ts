@@ -3,8 +3,23 @@
  * The `polybank` command. `polybank demo` links a bank connection at the terminal through
  * the bundled simulators (offline); `--auto` answers with the simulated person's answers.
  */
-import { HELP, UsageError, packageVersion, parseCommand } from './args.js';
-import { EXIT, demo } from './demo.js';
+import { EXIT, HELP, UsageError, packageVersion, parseCommand } from './args.js';
+
+/**
+ * The demo's own libraries are optional peers of polybank (a backend that only links banks
+ * does not install a prompt library or msw): say what to install when one is missing.
+ */
+async function loadDemo(): Promise<typeof import('./demo.js')> {
+  try {
+    return await import('./demo.js');
+  } catch (error) {
+    const missing = /Cannot find (?:package|module) '(@clack\/prompts|msw)[^']*'/.exec(String((error as Error)?.message ?? error))?.[1];
+    if (!missing) throw error;
+    throw new Error(
+      `the demo needs ${missing}, an optional peer of polybank: npm install --save-dev @clack/prompts msw (or run npx -p polybank -p @clack/prompts -p msw polybank demo)`,
+    );
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   const command = parseCommand(argv);
@@ -23,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
     if (interrupt.signal.aborted) process.exit(EXIT.cancelled);
     interrupt.abort();
   });
+  const { demo } = await loadDemo();
   return demo({
     auto: command.auto || !process.stdin.isTTY || !process.stdout.isTTY,
     ...(command.provider !== undefined ? { provider: command.provider } : {}),

@@ -69,7 +69,7 @@ async function credentials(challenge: Of<'credentials'>, context: AskContext): P
       const value = context.preset[field.name];
       if (value === null || value === undefined) continue;
       values[field.name] = value;
-      p.log.info(`${field.label}: ${field.choices?.find((c) => c.value === value)?.label ?? value} (the scenario you chose)`);
+      p.log.info(`${field.label}: ${(field.choices ?? field.suggestions)?.find((c) => c.value === value)?.label ?? value} (the scenario you chose)`);
       continue;
     }
     const validate = (value: string | undefined): string | undefined => issueAt(challenge, { ...values, [field.name]: value ?? '' }, field.name);
@@ -78,6 +78,15 @@ async function credentials(challenge: Of<'credentials'>, context: AskContext): P
       if (!field.required) options.unshift({ value: '', label: '(leave empty)' });
       const value = check(await p.select({ message: field.label, options, signal }));
       if (value !== '') values[field.name] = value;
+    } else if (field.suggestions) {
+      // An advisory list: the suggestions as a menu, and any other value typed in.
+      const other = '\u0000other';
+      const options = field.suggestions.map((c) => ({ value: c.value, label: c.label }));
+      if (!field.required) options.unshift({ value: '', label: '(leave empty)' });
+      options.push({ value: other, label: 'Another value…' });
+      const value = check(await p.select({ message: field.label, options, signal }));
+      if (value === other) values[field.name] = check(await p.text({ message: field.label, validate, signal })) ?? '';
+      else if (value !== '') values[field.name] = value;
     } else if (field.secret) {
       values[field.name] = check(await p.password({ message: field.label, validate, signal })) ?? '';
     } else {

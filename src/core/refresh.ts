@@ -1,6 +1,6 @@
-import pLimit from 'p-limit';
 import type { Connection } from './connection.js';
 import { AbortedError, isPolybankError, type PolybankError } from './errors.js';
+import { Slots } from './http.js';
 import { sleep } from './polling.js';
 import type { Account } from './model/account.js';
 
@@ -78,7 +78,16 @@ export async function refreshConnections<Id extends string, Ref>(
   open: (provider: Id, ref: Ref) => Connection,
   options: RefreshOptions<Id>,
 ): Promise<Array<RefreshResult<Id, Ref>>> {
-  const limit = pLimit(Math.max(1, options.concurrency ?? 4));
+  // The core's own abortable slots: `concurrency` refreshes at a time, in order.
+  const slots = new Slots(Math.max(1, Math.floor(options.concurrency ?? 4)));
+  const limit = async <T>(run: () => Promise<T>): Promise<T> => {
+    await slots.acquire(undefined);
+    try {
+      return await run();
+    } finally {
+      slots.release();
+    }
+  };
   const factory = options.limiters ?? memoryRateLimiters;
   const limiters = new Map<string, RateLimiter | undefined>();
   const limiterFor = (provider: string): RateLimiter | undefined => {

@@ -5,7 +5,7 @@
  *
  * @module polybank/redis
  */
-import { CheckpointError } from '../core/errors.js';
+import { CheckpointError, ConfigurationError } from '../core/errors.js';
 import type { RateLimiter, RateLimiterFactory } from '../core/refresh.js';
 import { versionConflict, type CheckpointStore, type SaveOptions, type StoreEntry, type StoredEntry } from '../core/store.js';
 
@@ -95,7 +95,11 @@ export class RedisStore implements CheckpointStore {
  */
 export function redisRateLimiters(client: RedisLike, options: { prefix?: string } = {}): RateLimiterFactory {
   return (provider, rate): RateLimiter => {
-    const ready = import('rate-limiter-flexible').then(({ RateLimiterRedis, RateLimiterQueue }) => {
+    // An optional peer: only this function needs it.
+    const library = import('rate-limiter-flexible').catch(() => {
+      throw new ConfigurationError('redisRateLimiters needs rate-limiter-flexible, an optional peer of polybank: npm install rate-limiter-flexible');
+    });
+    const ready = library.then(({ RateLimiterRedis, RateLimiterQueue }) => {
       const limiter = new RateLimiterRedis({
         storeClient: client,
         keyPrefix: `${options.prefix ?? 'polybank:rate:'}${provider}`,

@@ -66,6 +66,10 @@ function credentials(challenge, preset) {
     let input;
     if (f.choices) {
       input = h('select', { name: f.name }, f.required ? null : h('option', { value: '', text: '(none)' }), f.choices.map((c) => h('option', { value: c.value, text: c.label, selected: preset?.[f.name] === c.value })));
+    } else if (f.suggestions) {
+      // An advisory list: suggestions to pick from, any other value typed in.
+      const list = `${f.name}-suggestions`;
+      input = h('span', {}, h('input', { name: f.name, type: 'text', list, autocomplete: 'off', value: preset?.[f.name] }), h('datalist', { id: list }, f.suggestions.map((c) => h('option', { value: c.value, text: c.label }))));
     } else {
       const secret = f.secret || f.kind === 'password';
       const autocomplete = secret ? 'current-password' : /user|login|ident/i.test(f.name) ? 'username' : 'off';

@@ -23,6 +23,11 @@ export const CredentialField = z.object({
   pattern: z.optional(z.string()),
   /** For `list` fields: the only values accepted. */
   choices: z.optional(z.array(z.object({ value: z.string(), label: z.string() }))),
+  /**
+   * For `list` fields whose list is advisory: the values the provider suggests, though it
+   * may accept others (its answer decides). Offer them as a menu with a free-text option.
+   */
+  suggestions: z.optional(z.array(z.object({ value: z.string(), label: z.string() }))),
 });
 export type CredentialField = z.infer<typeof CredentialField>;
 

@@ -3,7 +3,7 @@
  * (woob's `Value.check_valid`) judges the value itself and accepts values it does not
  * advertise (the test connector takes `ping`, listed only in its own error text). So a
  * credentials field never carries `choices` (the core would refuse anything else): the
- * listed values become a description, and only their shape is checked before sending.
+ * listed values are `suggestions`, and only their shape is checked before sending.
  */
 import type { ChallengeSpec, CredentialField } from '../../provider.js';
 import type { ConnectorField } from './schemas/wire.js';
@@ -23,17 +23,11 @@ export function labelOf(field: ConnectorField): string {
 const CODE = /^[A-Za-z0-9_.:-]+$/;
 const CODE_PATTERN = '[A-Za-z0-9_.:-]{1,128}';
 
-/** The advertised values as text: "par (Particuliers), pro (Professionnels), …". */
-function suggestions(values: NonNullable<ConnectorField['values']>): string {
-  return values.map((v) => (v.label && v.label !== v.value ? `${v.value} (${v.label})` : v.value)).join(', ');
-}
-
 /** A connector field as a credentials field (password → secret, regex → pattern, list → suggested values). */
 export function credentialField(field: ConnectorField, requiredByDefault = true): CredentialField {
   const kind = kindOf(field);
   const values = field.values?.length ? field.values : undefined;
-  const listed = values ? `Suggested values: ${suggestions(values)}` : undefined;
-  const description = [field.description ?? undefined, listed].filter((part): part is string => !!part).join('. ');
+  const description = field.description ?? undefined;
   // The provider's own pattern first; else, for a list, the shape of its values.
   const pattern = field.regex || (values && values.every((v) => CODE.test(v.value)) ? CODE_PATTERN : undefined);
   return {
@@ -43,6 +37,7 @@ export function credentialField(field: ConnectorField, requiredByDefault = true)
     secret: kind === 'password',
     required: field.required ?? requiredByDefault,
     ...(description ? { description } : {}),
+    ...(values ? { suggestions: values.map((v) => ({ value: v.value, label: v.label || v.value })) } : {}),
     ...(pattern ? { pattern } : {}),
   };
 }

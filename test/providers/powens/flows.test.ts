@@ -47,7 +47,11 @@ describe('a new connection through the test connector', () => {
       ]);
       // The connector's list is advisory (Powens judges the value): suggested, not a closed menu.
       expect(c.fields[2]?.choices).toBeUndefined();
-      expect(c.fields[2]?.description).toMatch(/^Suggested values: par \(Particuliers\), pro \(Professionnels\), .*additionalInformationNeeded/);
+      expect(c.fields[2]?.suggestions?.slice(0, 2)).toEqual([
+        { value: 'par', label: 'Particuliers' },
+        { value: 'pro', label: 'Professionnels' },
+      ]);
+      expect(c.fields[2]?.suggestions?.map((v) => v.value)).toContain('additionalInformationNeeded');
       expect(c.fields[2]?.pattern).toBe('[A-Za-z0-9_.:-]{1,128}');
       // Nothing but the public connector was asked so far: no user, no credentials sent.
       expect(h.sim.state.received.map((r) => r.endpoint)).toEqual(['GetConnector']);
