@@ -1,7 +1,7 @@
 import { fintectureDriver } from './fintecture.js';
 import { flinksDriver } from './flinks.js';
 import { powensDriver } from './powens.js';
-import { powerauthDriver } from './powerauth.js';
+import { powerauthDriver } from '../powerauth/driver.js';
 import type { Driver } from './types.js';
 
 export { fintectureDriver, flinksDriver, powensDriver, powerauthDriver };
