@@ -133,6 +133,12 @@ describe('powerauth: an unknown or blocked user is indistinguishable from a real
     expect(seen.requests).toContainEqual(['sms/create', 'POST', 1, 200]);
   });
 
+  it('with polybank’s own SMS codes (sms/send): the same again', async () => {
+    const harness = await start();
+    const seen = await compare(harness, 'login_sca', WRONG_CODES, { powerauth: { otpGeneration: 'polybank' } });
+    expect(seen.requests.map((r) => (r as string[])[0])).toEqual(['service/status', 'user/lookup', 'sms/send', ...Array(5).fill('user/authenticate'), 'operation/change']);
+  });
+
   it('what goes out for nobody names no user: an SMS cannot reach anyone, nothing is verified', async () => {
     const harness = await start();
     await observe(harness, 'login_sca', BLOCKED);
