@@ -45,14 +45,15 @@ import { abandon, enter, settle } from './steps.js';
 const Extras = z.record(z.string(), z.string());
 const ChosenAccount = z.strictObject({ accountId: z.string().check(z.minLength(1), z.maxLength(256)) });
 
-type Actions = {
+/** The provider's own operations, on `conn.actions`. */
+export type PowerAuthActions = {
   /** The accounts the bank offers for this operation (BANK_ACCOUNT_CHOICE), once the user has logged in. */
   bankAccounts: (ctx: AdapterContext, target: { session: Session<State> | undefined }, args: void) => Promise<Account[]>;
   /** The account the user picked for this operation (`operation/formdata/change`), before it completes. */
-  chooseBankAccount: (ctx: AdapterContext, target: { session: Session<State> | undefined }, args: z.input<typeof ChosenAccount>) => Promise<void>;
+  chooseBankAccount: (ctx: AdapterContext, target: { session: Session<State> | undefined }, args: { accountId: string }) => Promise<void>;
 };
 
-export type PowerAuthAdapter = ProviderAdapter<'powerauth', ParsedInput, PowerAuthRef, State, PowerAuthInput, z.input<typeof Ref>, Actions>;
+export type PowerAuthAdapter = ProviderAdapter<'powerauth', ParsedInput, PowerAuthRef, State, PowerAuthInput, z.input<typeof Ref>, PowerAuthActions>;
 
 function clone<T>(value: T): T {
   return structuredClone(value);

@@ -17,7 +17,7 @@ import { Options, resolve } from './config.js';
 
 export type { PowerAuthOptions, PasswordEncryptionOptions } from './config.js';
 export type { PowerAuthInput, PowerAuthRef, State as PowerAuthState } from './model.js';
-export type { PowerAuthAdapter } from './adapter.js';
+export type { PowerAuthAdapter, PowerAuthActions } from './adapter.js';
 export { ERROR_CODES as POWERAUTH_ERROR_CODES, STATES as POWERAUTH_STATES } from './mapping.js';
 
 /** The PowerAuth Data Adapter provider. Options are checked now: a bad one is a ConfigurationError. */

@@ -20,7 +20,7 @@ export {
   seedAccounts as powerauthSeedAccounts,
   borrowerAccounts as powerauthBorrowerAccounts,
 } from './fixtures.js';
-export type { PowerAuthSimUser, SimBankAccount as PowerAuthSimBankAccount, ConsentForm as PowerAuthSimConsentForm } from './fixtures.js';
+export type { PowerAuthSimUser, SimBankAccount as PowerAuthSimBankAccount, ConsentForm as PowerAuthSimConsentForm, ConsentFormOption as PowerAuthSimConsentOption } from './fixtures.js';
 export type {
   PowerAuthSimState,
   PowerAuthSimulatorOptions,
