@@ -12,6 +12,9 @@ import { isApproval, type AuthMethod, type State } from './model.js';
 
 export type Factor = 'password' | 'sms' | 'certificate';
 
+/** One warning for a failed AFS call, whoever it was for. */
+const FALLBACK = 'powerauth AFS (falling back to 2FA)';
+
 function params(env: Env, state: State, action: AfsAction, instruments: Factor[], result: AfsParameters['authStepResult'], termination: AfsParameters['terminationReason']): AfsParameters {
   const afs = state.afs ?? { counts: {}, loginAuth: false, clientIpAddress: '' };
   // stepIndex: 1 + the earlier actions of the same type on this operation.
@@ -40,11 +43,11 @@ export async function afsInit(env: Env, state: State, method: AuthMethod): Promi
   const call = afsExecute(env.settings, state, userOf(state), params(env, state, action, [], null, null));
   if (state.known === false) {
     // Nobody's AFS answer is not read: the step keeps Web Flow's defaults (2FA), as on an AFS error.
-    await env.ctx.bestEffort('powerauth AFS', () => sendForNobody(env.ctx, call));
+    await env.ctx.bestEffort(FALLBACK, () => sendForNobody(env.ctx, call));
     return undefined;
   }
   let answer: Awaited<ReturnType<typeof call.read>> | undefined;
-  const ok = await env.ctx.bestEffort('powerauth AFS (falling back to 2FA)', async () => {
+  const ok = await env.ctx.bestEffort(FALLBACK, async () => {
     answer = await send(env.ctx, call);
   });
   if (!ok && env.ctx.signal.aborted) throw new AbortedError('authentication was aborted', { provider: 'powerauth' });

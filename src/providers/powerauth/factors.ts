@@ -45,6 +45,13 @@ interface Attempt {
 
 const BLOCKED_KEY = 'login.authenticationBlocked';
 
+/**
+ * Web Flow's input limit for a password (`powerauth.webflow.input.password`): a longer one is
+ * a failed try and is not sent. A bank would refuse it for a real user (INPUT_INVALID) and
+ * skip it for nobody: sending it would tell them apart.
+ */
+const MAX_PASSWORD = 128;
+
 /** Sends a call for the user, or for nobody; `undefined` is nobody's (unread) answer. */
 async function sendAs<T>(env: Env, state: State, call: Call<T>): Promise<T | undefined> {
   if (state.known === false) {
@@ -158,6 +165,7 @@ export async function sendCode(env: Env, state: State, withPassword: boolean, re
 /** A password check (`user/authenticate`); nobody's fails without its answer being read. */
 async function checkPassword(env: Env, state: State, password: string, smsResult: string | null = null): Promise<Attempt> {
   const { ctx, settings } = env;
+  if (password.length > MAX_PASSWORD) return { verdict: 'failed' };
   const body = await sendAs(env, state, await authenticate(ctx, settings, state, userOf(state), password, smsResult));
   if (!body) return { verdict: 'failed' };
   const result = verdict(body.result);
@@ -181,6 +189,7 @@ async function checkCode(env: Env, state: StateIn<'otp'>, code: string, password
     return { ...attempt, verdict: right && attempt.verdict === 'succeeded' ? 'succeeded' : 'failed' };
   }
   if (state.withPassword) {
+    if ((password ?? '').length > MAX_PASSWORD) return { verdict: 'failed' };
     const r = await sendAs(env, state, await smsPasswordVerify(ctx, settings, state, user, { messageId: state.messageId, code }, password ?? ''));
     if (!r) return { verdict: 'failed' };
     const both = verdict(r.smsAuthorizationResult) === 'succeeded' && verdict(r.userAuthenticationResult) === 'succeeded';

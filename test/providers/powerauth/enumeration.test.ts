@@ -73,7 +73,8 @@ const BLOCKED: Person = { username: 'blocked', password: PASSWORD, code: 'right'
 async function compare(harness: Harness, operation: string, real: Person, options: Parameters<typeof observe>[3] = {}, withStatus = false): Promise<Seen> {
   const reference = await observe(harness, operation, real, options, withStatus);
   expect(harness.sim.state.outbox.length).toBeGreaterThanOrEqual(operation === 'login' ? 0 : 1);
-  for (const nobody of [UNKNOWN, BLOCKED]) {
+  // Nobody types what the real user typed.
+  for (const nobody of [UNKNOWN, BLOCKED].map((n) => ({ ...real, username: n.username }))) {
     harness.sim.reset();
     const seen = await observe(harness, operation, nobody, options, withStatus);
     expect(harness.sim.state.outbox, `${nobody.username}: an SMS reached someone`).toEqual([]);
@@ -104,6 +105,14 @@ describe('powerauth: an unknown or blocked user is indistinguishable from a real
   it('a wrong password with the right code: the same again', async () => {
     const harness = await start();
     const seen = await compare(harness, 'login_sca', WRONG_PASSWORD);
+    expect(seen.error).toMatchObject({ reason: 'auth_rejected', providerCode: 'SMS_AUTHORIZATION_FAILED' });
+  });
+
+  it('a password longer than Web Flow’s 128 characters is a failed try, sent for nobody and for no one else', async () => {
+    const harness = await start();
+    const seen = await compare(harness, 'login_sca', { username: 'user1234', password: 'p'.repeat(129), code: 'right' });
+    // A bank refuses it for a real user (INPUT_INVALID) and skips it for nobody: it is never sent.
+    expect(seen.requests.map((r) => (r as string[])[0])).not.toContain('sms/password/verify');
     expect(seen.error).toMatchObject({ reason: 'auth_rejected', providerCode: 'SMS_AUTHORIZATION_FAILED' });
   });
 
