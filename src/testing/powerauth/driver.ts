@@ -16,8 +16,6 @@ export const powerauthDriver: Driver<PowerAuthProvider, PowerAuthSimState> = {
   scenarios: [
     scenario('login_sca', 'user1234', 'login_sca', 'username, then the SMS code with the password, then consent'),
     scenario('login', 'user1234', 'login', 'username and password, then consent'),
-    // A current account, a credit card and a loan: balances from the holder's side (what is owed is negative).
-    scenario('cards_and_loans', 'borrower', 'login_sca', 'a borrower: a current account, a credit card and a consumer loan'),
     // Web Flow's anti-enumeration path: the same screens as anyone, every code refused, then a generic failure.
     scenario('blocked', 'blocked', 'login_sca', 'a blocked user: the same screens, every code refused', 'auth_rejected'),
   ],
