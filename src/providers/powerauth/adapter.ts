@@ -73,7 +73,13 @@ export function createAdapter(settings: Settings): Omit<PowerAuthAdapter, 'id' |
     const raw = Object.hasOwn(sealed, SEALED.afsExtras) ? sealed[SEALED.afsExtras] : undefined;
     let afsExtras: Record<string, string> = {};
     if (raw) {
-      const parsed = Extras.safeParse(JSON.parse(raw));
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch {
+        value = undefined; // Not ours: the AFS goes without cookies.
+      }
+      const parsed = Extras.safeParse(value);
       if (parsed.success) afsExtras = parsed.data;
     }
     // The cookies themselves are secrets (the sealed JSON they travel in is registered whole).
