@@ -3,7 +3,7 @@
  * exact money with the failing field named, the generic HTTP-status fallback,
  * random identifiers, lenient provider dates.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ProviderResponseError } from './errors.js';
 import { failureOf } from './failures.js';
 import type { HttpResponse } from './http.js';

@@ -11,16 +11,23 @@
  *
  * @module polybank/powerauth
  */
-import { hideSecrets } from '../../core/kit.js';
-import { createAdapter, type PowerAuthProvider } from './adapter.js';
-import { settingsFrom, type PowerAuthOptions } from './options.js';
+import { defineProvider } from '../../provider.js';
+import { createAdapter } from './adapter.js';
+import { Options, resolve } from './config.js';
 
-export type { PowerAuthOptions, PasswordEncryptionOptions } from './options.js';
-export type { PowerAuthInput, PowerAuthRef, State as PowerAuthState } from './session.js';
-export type { PowerAuthProvider } from './adapter.js';
+export type { PowerAuthOptions, PasswordEncryptionOptions } from './config.js';
+export type { PowerAuthInput, PowerAuthRef, State as PowerAuthState } from './model.js';
+export type { PowerAuthAdapter, PowerAuthActions } from './adapter.js';
 export { ERROR_CODES as POWERAUTH_ERROR_CODES, STATES as POWERAUTH_STATES } from './mapping.js';
 
 /** The PowerAuth Data Adapter provider. Options are checked now: a bad one is a ConfigurationError. */
-export function powerauth(options: PowerAuthOptions): PowerAuthProvider {
-  return hideSecrets(createAdapter(settingsFrom(options)));
-}
+export const powerauth = defineProvider({
+  id: 'powerauth',
+  options: Options,
+  // The AES key encrypts passwords for the bank: redacted everywhere, never shown by inspect or JSON.
+  secrets: (options) => [options.passwordEncryption?.key.trim()],
+  create: (options) => createAdapter(resolve(options)),
+});
+
+/** The provider `powerauth({...})` returns. */
+export type PowerAuthProvider = ReturnType<typeof powerauth>;

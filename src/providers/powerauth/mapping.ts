@@ -1,17 +1,26 @@
 /**
- * The Data Adapter's codes and results → normalized reasons, texts for the end user, and
- * BANK_ACCOUNT_CHOICE accounts → `Account`. The only mapping tables of this adapter.
+ * The tables of this adapter: the Data Adapter's error codes and stated blocks → reasons,
+ * its i18n keys → texts for the end user, verification results → a verdict, and
+ * BANK_ACCOUNT_CHOICE accounts → `Account` (type from the name, balances from the
+ * holder's side).
  */
-import { ProviderResponseError } from '../../core/errors.js';
-import { money } from '../../core/kit.js';
-import type { Account } from '../../core/model/account.js';
-import type { ErrorReason } from '../../core/model/status.js';
-import type { BankAccount, VerificationResult } from './schemas.js';
+import {
+  ProviderResponseError,
+  accountTypeOf,
+  failureTable,
+  money,
+  owedBalance,
+  type Account,
+  type AccountType,
+  type ErrorReason,
+  type Money,
+} from '../../provider.js';
+import { ErrorEnvelope, type BankAccount, type VerificationResult } from './schemas.js';
 
 /**
  * Every error code a Data Adapter (or a proxy in front of it) sends → one reason.
- * USER_NOT_FOUND never reaches the user from the lookup (it continues as a failed
- * attempt, see adapter); it only ends a call where no user can be hidden (accounts()).
+ * USER_NOT_FOUND never reaches the user from the lookup (the flow goes on as for anyone,
+ * see factors.ts); it only ends a call where no user can be hidden (accounts()).
  */
 export const ERROR_CODES: Readonly<Record<string, ErrorReason>> = {
   /** The username, password or code has an invalid format (too long, unsupported characters). */
@@ -33,18 +42,60 @@ export const ERROR_CODES: Readonly<Record<string, ErrorReason>> = {
   DATA_ADAPTER_CLIENT_ERROR: 'provider_bug',
 };
 
-/** Provider states that are not error codes but end a flow. */
+/**
+ * Blocks the bank states in a failed verification of a user it knows (never a count
+ * reaching zero: `remainingAttempts: 0` on one SMS message while the account is ACTIVE
+ * only means that code is spent).
+ */
 export const STATES: Readonly<Record<string, ErrorReason>> = {
-  /** `remainingAttempts: 0` in a failed verification: the bank blocked the user or the code. */
-  ATTEMPTS_EXHAUSTED: 'account_locked',
-  /** `accountStatus: NOT_ACTIVE` in a failed verification (the account got blocked meanwhile). */
+  /** `accountStatus: NOT_ACTIVE` in a failed verification: the account got blocked. */
   NOT_ACTIVE: 'account_locked',
+  /** `errorMessage: login.authenticationBlocked`: the sample's "your account was blocked temporarily". */
+  AUTHENTICATION_BLOCKED: 'account_locked',
 };
 
-/** A code nobody has mapped: 5xx is an outage, anything else unknown. */
-export function reasonForCode(code: string, httpStatus: number): ErrorReason {
-  return ERROR_CODES[code] ?? (httpStatus >= 500 ? 'provider_unavailable' : 'unknown');
+/** English texts for the Data Adapter's i18n keys the end user may see (a Map: only its own keys). */
+const TEXTS = new Map<string, string>([
+  ['login.authenticationFailed', 'Authentication failed.'],
+  ['login.authenticationBlocked', 'The maximum number of authentication attempts has been exceeded. Your account was blocked temporarily.'],
+  ['smsAuthorization.deliveryFailed', 'The SMS could not be delivered. Ask for a new code.'],
+  ['smsAuthorization.expired', 'The code has expired. Ask for a new one.'],
+  ['smsAuthorization.maxAttemptsExceeded', 'The maximum number of attempts has been exceeded.'],
+  ['error.remote', "The bank's system is not available. Try again later."],
+  ['error.communication', 'The consent could not be saved. Try again.'],
+]);
+
+export function text(key: string | null | undefined): string | undefined {
+  return key ? TEXTS.get(key) : undefined;
 }
+
+/** The generic failure every factor shows, so that nobody learns which one failed or whether the user exists. */
+export const FAILED_TEXT = 'Authentication failed.';
+export const BLOCKED_TEXT = 'The maximum number of authentication attempts has been exceeded. Your account was blocked temporarily.';
+export const EXPIRED_TEXT = 'The code has expired. Ask for a new one.';
+export const UNDELIVERED_TEXT = 'The SMS could not be delivered. Ask for a new code.';
+export const NOT_SAVED_TEXT = 'The consent could not be saved. Try again.';
+
+export function attemptsText(remaining: number | undefined): string {
+  return remaining === undefined ? FAILED_TEXT : `${FAILED_TEXT} ${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left.`;
+}
+
+/** The Data Adapter's error envelope, whatever the HTTP status: code, developer text, the user's text. */
+export const failures = failureTable({
+  read(response) {
+    const parsed = ErrorEnvelope.safeParse(response.body);
+    if (!parsed.success) return undefined;
+    const error = parsed.data.responseObject;
+    const details = error.validationErrors?.length ? ` [${error.validationErrors.slice(0, 5).join(', ')}]` : '';
+    const userMessage = text(error.message);
+    return {
+      code: error.code,
+      ...(error.message || details ? { message: `${error.message ?? ''}${details}` } : {}),
+      ...(userMessage ? { userMessage } : {}),
+    };
+  },
+  codes: ERROR_CODES,
+});
 
 export type Verdict = 'succeeded' | 'failed';
 
@@ -53,39 +104,41 @@ export function verdict(result: VerificationResult | null | undefined): Verdict 
   return result === 'SUCCEEDED' || result === 'VERIFIED_SUCCEEDED' ? 'succeeded' : 'failed';
 }
 
-/** English texts for the Data Adapter's i18n keys the end user may see. */
-const TEXTS: Readonly<Record<string, string>> = {
-  'login.authenticationFailed': 'Authentication failed.',
-  'login.authenticationBlocked': 'The maximum number of authentication attempts has been exceeded. Your account was blocked temporarily.',
-  'smsAuthorization.deliveryFailed': 'The SMS could not be delivered. Ask for a new code.',
-  'smsAuthorization.expired': 'The code has expired. Ask for a new one.',
-  'smsAuthorization.maxAttemptsExceeded': 'The maximum number of attempts has been exceeded.',
-  'error.remote': "The bank's system is not available. Try again later.",
-  'error.communication': 'The consent could not be saved. Try again.',
-};
-
-/** The generic failure every factor shows, so that nobody learns which one failed or whether the user exists. */
-export const FAILED_TEXT = TEXTS['login.authenticationFailed'] as string;
-export const BLOCKED_TEXT = TEXTS['login.authenticationBlocked'] as string;
-export const EXPIRED_TEXT = TEXTS['smsAuthorization.expired'] as string;
-export const UNDELIVERED_TEXT = TEXTS['smsAuthorization.deliveryFailed'] as string;
-export const NOT_SAVED_TEXT = TEXTS['error.communication'] as string;
-
-export function text(key: string | null | undefined): string | undefined {
-  return key ? TEXTS[key] : undefined;
-}
-
-export function attemptsText(remaining: number | undefined): string {
-  return remaining === undefined ? FAILED_TEXT : `${FAILED_TEXT} ${remaining} ${remaining === 1 ? 'attempt' : 'attempts'} left.`;
-}
-
 // ---------------------------------------------------------------- accounts
 
 const IBAN = /^[A-Z]{2}\d{2}[A-Z0-9]{1,30}$/;
 
 /**
- * A BANK_ACCOUNT_CHOICE bank account as an `Account`: exact balance, IBAN when `accountId`
- * is one. `at` is the account's path in the response, for errors (`…parameters.4.bankAccounts.1`).
+ * The Data Adapter's BankAccount has no type: the bank's account name says it. Czech names
+ * first (the sample adapter's language), then the shared vocabulary (English and others).
+ */
+const NAME_WORDS: ReadonlyArray<readonly [RegExp, AccountType]> = [
+  [/kreditn|platebn[íi] karta|\bkarta\b|\bkarty\b/i, 'card'],
+  [/[úu]v[ěe]r|hypot[ée]k|p[ůu]j[čc]k/i, 'loan'],
+  [/spo[řr][íi]c|term[íi]nov|vklad/i, 'savings'],
+  [/b[ěe][žz]n[ýy]|osobn[íi] [úu][čc]et/i, 'checking'],
+];
+
+export function accountType(name: string | null | undefined): AccountType {
+  if (!name) return 'other';
+  for (const [pattern, type] of NAME_WORDS) if (pattern.test(name)) return type;
+  return accountTypeOf(name);
+}
+
+/**
+ * A balance from the holder's side. A card's or a loan's balance is what the holder owes:
+ * negative, whichever sign the bank sent it with (banks report that debt as a positive
+ * amount; one already negative is kept).
+ */
+function holderSide(balance: Money, type: AccountType): Money {
+  const owed = type === 'card' || type === 'loan';
+  return owed && !balance.amount.startsWith('-') && !/^0(\.0+)?$/.test(balance.amount) ? owedBalance(balance) : balance;
+}
+
+/**
+ * A BANK_ACCOUNT_CHOICE bank account as an `Account`: exact balance from the holder's
+ * side, IBAN when `accountId` is one. `at` is the account's path in the response, for
+ * errors (`…parameters.4.bankAccounts.1`).
  */
 export function toAccount(account: BankAccount, connectionId: string, where: { endpoint: string; at: string }): Account {
   const field = (name: string): string => `${where.at}.${name}`;
@@ -93,17 +146,20 @@ export function toAccount(account: BankAccount, connectionId: string, where: { e
   if (!id) throw new ProviderResponseError('powerauth', where.endpoint, field('accountId'), 'required');
   const currency = (account.currency ?? '').trim().toUpperCase();
   if (!/^[A-Z]{3}$/.test(currency)) throw new ProviderResponseError('powerauth', where.endpoint, field('currency'), 'expected an ISO 4217 currency code');
+  const name = account.name ?? account.number ?? id;
+  const type = accountType(account.name);
   const balance =
-    account.balance === null || account.balance === undefined ? undefined : money({ provider: 'powerauth', endpoint: where.endpoint, field: field('balance') }, account.balance, currency);
+    account.balance === null || account.balance === undefined
+      ? undefined
+      : holderSide(money({ provider: 'powerauth', endpoint: where.endpoint, field: field('balance') }, account.balance, currency), type);
   const compactId = account.accountId?.replace(/\s+/g, '').toUpperCase();
   const iban = compactId && IBAN.test(compactId) ? compactId : undefined;
   return {
     id,
     provider: 'powerauth',
     connectionId,
-    name: account.name ?? account.number ?? id,
-    // The Data Adapter does not say what kind of account it is.
-    type: 'other',
+    name,
+    type,
     ...(iban ? { iban } : {}),
     ...(account.number ? { number: account.number } : {}),
     currency,

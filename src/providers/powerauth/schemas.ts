@@ -1,69 +1,72 @@
+import { WireAmount } from '../../provider.js';
 /**
- * Zod schemas of the Data Adapter wire format: the single source of its types.
- * Responses are read leniently, the way Web Flow's Jackson client does (unknown
- * properties ignored, nulls where the docs show them), and accept every documented
- * variant: the 0.22 `VERIFIED_*` and the ≥0.23 `SUCCEEDED/FAILED/SKIPPED` results, the
- * ≤0.21 legacy bodies, REMOTE_ERROR as 400 (docs) or 500 (sample adapter).
+ * The Data Adapter wire format (zod/mini): the single source of its types. Responses are
+ * read leniently, the way Web Flow's Jackson client does (unknown properties ignored,
+ * nulls where the docs show them), and accept every documented variant: the 0.22
+ * `VERIFIED_*` and the ≥0.23 `SUCCEEDED/FAILED/SKIPPED` results, the ≤0.21 legacy
+ * bodies, REMOTE_ERROR as 400 (docs) or 500 (sample adapter).
  */
-import { z } from 'zod';
-import { WireAmount } from '../../core/kit.js';
+import * as z from 'zod/mini';
 
-const nullableString = z.string().nullish();
+const text = z.nullish(z.string());
+const int = z.nullish(z.int());
+const flag = z.nullish(z.boolean());
+
+/** A provider amount as it comes on the wire: a JSON number or a decimal string. */
 
 // ---------------------------------------------------------------- form data (sent verbatim, read leniently)
 
-export const MessageAttribute = z.looseObject({ id: z.string(), message: nullableString });
+export const MessageAttribute = z.looseObject({ id: z.string(), message: text });
 
 export const BankAccount = z.looseObject({
-  number: nullableString,
-  accountId: nullableString,
-  name: nullableString,
-  balance: WireAmount.nullish(),
-  currency: nullableString,
-  usableForPayment: z.boolean().nullish(),
-  unusableForPaymentReason: nullableString,
+  number: text,
+  accountId: text,
+  name: text,
+  balance: z.nullish(WireAmount),
+  currency: text,
+  usableForPayment: flag,
+  unusableForPaymentReason: text,
 });
-export type BankAccount = z.infer<typeof BankAccount>;
+export type BankAccount = z.output<typeof BankAccount>;
 
 /** One `formData.parameters` item; `type` is Jackson's @JsonTypeInfo discriminator. */
-export const Attribute = z.looseObject({ type: z.string(), id: z.string(), label: nullableString });
+export const Attribute = z.looseObject({ type: z.string(), id: z.string(), label: text });
 
 export const BankAccountChoiceAttribute = z.looseObject({
   type: z.literal('BANK_ACCOUNT_CHOICE'),
   id: z.string(),
-  bankAccounts: z.array(BankAccount).nullish(),
-  enabled: z.boolean().nullish(),
-  defaultValue: nullableString,
+  bankAccounts: z.nullish(z.array(BankAccount)),
+  enabled: flag,
+  defaultValue: text,
 });
 
 export const FormData = z.looseObject({
-  title: MessageAttribute.nullish(),
-  greeting: MessageAttribute.nullish(),
-  summary: MessageAttribute.nullish(),
-  config: z.array(z.looseObject({ id: z.string(), enabled: z.boolean().nullish(), defaultValue: nullableString })).nullish(),
-  banners: z.array(z.looseObject({ id: z.string() })).nullish(),
-  parameters: z.array(Attribute).nullish(),
-  userInput: z.record(z.string(), z.string()).nullish(),
+  title: z.nullish(MessageAttribute),
+  greeting: z.nullish(MessageAttribute),
+  summary: z.nullish(MessageAttribute),
+  config: z.nullish(z.array(z.looseObject({ id: z.string(), enabled: flag, defaultValue: text }))),
+  banners: z.nullish(z.array(z.looseObject({ id: z.string() }))),
+  parameters: z.nullish(z.array(Attribute)),
+  userInput: z.nullish(z.record(z.string(), z.string())),
 });
-export type FormData = z.infer<typeof FormData>;
+export type FormData = z.output<typeof FormData>;
 
 export const ApplicationContext = z.looseObject({
   id: z.string(),
-  name: nullableString,
-  description: nullableString,
-  originalScopes: z.array(z.string()).nullish(),
-  extras: z.record(z.string(), z.unknown()).nullish(),
+  name: text,
+  description: text,
+  originalScopes: z.nullish(z.array(z.string())),
+  extras: z.nullish(z.record(z.string(), z.unknown())),
 });
-export type ApplicationContext = z.infer<typeof ApplicationContext>;
 
 // ---------------------------------------------------------------- enumerations (every version's values)
 
 export const AccountStatus = z.enum(['ACTIVE', 'NOT_ACTIVE']);
-export type AccountStatus = z.infer<typeof AccountStatus>;
+export type AccountStatus = z.output<typeof AccountStatus>;
 
-/** 0.22 `VERIFIED_*`/`NOT_VERIFIED` and ≥0.23 `SUCCEEDED/FAILED/SKIPPED` (User/Sms results share them). */
+/** 0.22 `VERIFIED_*`/`NOT_VERIFIED` and ≥0.23 `SUCCEEDED/FAILED/SKIPPED` (user, SMS and certificate results share them). */
 export const VerificationResult = z.enum(['SUCCEEDED', 'FAILED', 'SKIPPED', 'VERIFIED_SUCCEEDED', 'VERIFIED_FAILED', 'NOT_VERIFIED']);
-export type VerificationResult = z.infer<typeof VerificationResult>;
+export type VerificationResult = z.output<typeof VerificationResult>;
 
 export const ConsentOptionValue = z.enum(['CHECKED', 'NOT_CHECKED']);
 
@@ -71,102 +74,129 @@ export const ConsentOptionValue = z.enum(['CHECKED', 'NOT_CHECKED']);
 
 export const ErrorBody = z.looseObject({
   code: z.string(),
-  message: nullableString,
-  validationErrors: z.array(z.string()).nullish(),
-  remainingAttempts: z.number().int().nullish(),
+  message: text,
+  validationErrors: z.nullish(z.array(z.string())),
+  remainingAttempts: int,
 });
-export type ErrorBody = z.infer<typeof ErrorBody>;
+export type ErrorBody = z.output<typeof ErrorBody>;
 
 /** `{status:'ERROR', responseObject:{code,…}}`, whatever the HTTP status. */
 export const ErrorEnvelope = z.looseObject({ status: z.literal('ERROR'), responseObject: ErrorBody });
 
 /** `{status:'OK', responseObject}`; notification endpoints answer `{status:'OK'}` (≤0.21: `responseObject: null`). */
-export const OkEnvelope = z.looseObject({ status: z.literal('OK'), responseObject: z.unknown().optional() });
+export const OkEnvelope = z.looseObject({ status: z.literal('OK'), responseObject: z.optional(z.unknown()) });
 
 // ---------------------------------------------------------------- responses
 
 export const ServiceStatus = z.looseObject({
-  applicationName: nullableString,
-  applicationDisplayName: nullableString,
-  applicationEnvironment: nullableString,
-  version: nullableString,
-  buildTime: nullableString,
-  timestamp: nullableString,
+  applicationName: text,
+  applicationDisplayName: text,
+  applicationEnvironment: text,
+  version: text,
+  buildTime: text,
+  timestamp: text,
 });
 
 export const UserDetail = z.looseObject({
-  id: nullableString,
-  givenName: nullableString,
-  familyName: nullableString,
-  organizationId: nullableString,
-  accountStatus: AccountStatus.nullish(),
+  id: text,
+  givenName: text,
+  familyName: text,
+  organizationId: text,
+  accountStatus: z.nullish(AccountStatus),
 });
-export type UserDetail = z.infer<typeof UserDetail>;
+export type UserDetail = z.output<typeof UserDetail>;
 
 /** ≥0.22 `UserAuthenticationResponse` (`userDetail` only 0.22–1.0). */
 export const UserAuthentication = z.looseObject({
   authenticationResult: VerificationResult,
-  errorMessage: nullableString,
-  remainingAttempts: z.number().int().nullish(),
-  showRemainingAttempts: z.boolean().nullish(),
-  accountStatus: AccountStatus.nullish(),
-  userDetail: UserDetail.nullish(),
+  errorMessage: text,
+  remainingAttempts: int,
+  showRemainingAttempts: flag,
+  accountStatus: z.nullish(AccountStatus),
+  userDetail: z.nullish(UserDetail),
 });
 
 /** ≤0.21 `AuthenticationResponse`: success carries only the user id. */
-export const LegacyAuthentication = z.looseObject({ userId: z.string().min(1) });
+export const LegacyAuthentication = z.looseObject({ userId: z.string().check(z.minLength(1)) });
 
+/** `sms/create` and `sms/send` answer the same shape. */
 export const SmsCreate = z.looseObject({
-  messageId: z.string().min(1),
-  smsDeliveryResult: z.enum(['SUCCEEDED', 'FAILED']).nullish(),
-  errorMessage: nullableString,
+  messageId: z.string().check(z.minLength(1)),
+  smsDeliveryResult: z.nullish(z.enum(['SUCCEEDED', 'FAILED'])),
+  errorMessage: text,
 });
 
 export const SmsVerify = z.looseObject({
   smsAuthorizationResult: VerificationResult,
-  errorMessage: nullableString,
-  remainingAttempts: z.number().int().nullish(),
-  showRemainingAttempts: z.boolean().nullish(),
+  errorMessage: text,
+  remainingAttempts: int,
+  showRemainingAttempts: flag,
 });
 
 export const SmsPasswordVerify = z.looseObject({
   smsAuthorizationResult: VerificationResult,
   userAuthenticationResult: VerificationResult,
-  errorMessage: nullableString,
-  remainingAttempts: z.number().int().nullish(),
-  showRemainingAttempts: z.boolean().nullish(),
-  accountStatus: AccountStatus.nullish(),
+  errorMessage: text,
+  remainingAttempts: int,
+  showRemainingAttempts: flag,
+  accountStatus: z.nullish(AccountStatus),
+});
+
+/** `auth/method/init` (0.24+): whether a certificate may replace the SCA factors of this step. */
+export const MethodInit = z.looseObject({
+  certificateAuthenticationMode: z.nullish(z.enum(['ENABLED', 'DISABLED', 'NOT_AVAILABLE'])),
+  certificateVerificationUrl: text,
+  operationDataExternal: text,
+});
+
+/** `auth/certificate/verify` (0.24+). */
+export const CertificateVerify = z.looseObject({
+  certificateVerificationResult: VerificationResult,
+  errorMessage: text,
+  remainingAttempts: int,
+  showRemainingAttempts: flag,
+  accountStatus: z.nullish(AccountStatus),
 });
 
 export const ConsentOption = z.looseObject({
-  id: z.string().min(1),
-  descriptionHtml: nullableString,
-  required: z.boolean().nullish(),
-  defaultValue: ConsentOptionValue.nullish(),
-  value: ConsentOptionValue.nullish(),
+  id: z.string().check(z.minLength(1)),
+  descriptionHtml: text,
+  required: flag,
+  defaultValue: z.nullish(ConsentOptionValue),
+  value: z.nullish(ConsentOptionValue),
 });
-export type ConsentOption = z.infer<typeof ConsentOption>;
+export type ConsentOption = z.output<typeof ConsentOption>;
 
 /**
  * The model has `shouldDisplayConsentForm`; the 0.22–0.24 documentation shows a consent
  * form here instead. Web Flow's Jackson client reads a missing boolean as false: so do we.
  */
-export const ConsentInit = z.looseObject({ shouldDisplayConsentForm: z.boolean().nullish() });
-export const ConsentCreate = z.looseObject({ consentHtml: nullableString, options: z.array(ConsentOption) });
+export const ConsentInit = z.looseObject({ shouldDisplayConsentForm: flag });
+export const ConsentCreate = z.looseObject({ consentHtml: text, options: z.array(ConsentOption) });
 export const ConsentValidate = z.looseObject({
   consentValidationPassed: z.boolean(),
-  validationErrorMessage: nullableString,
-  optionValidationResults: z
-    .array(z.looseObject({ id: z.string(), validationPassed: z.boolean().nullish(), errorMessage: nullableString }))
-    .nullish(),
+  validationErrorMessage: text,
+  optionValidationResults: z.nullish(z.array(z.looseObject({ id: z.string(), validationPassed: flag, errorMessage: text }))),
 });
 export const ConsentSave = z.looseObject({ saveSucceeded: z.boolean() });
 
 export const AfsResponse = z.looseObject({
-  afsResponseApplied: z.boolean().nullish(),
-  afsLabel: nullableString,
-  authStepOptions: z.looseObject({ smsOtpRequired: z.boolean().nullish(), passwordRequired: z.boolean().nullish() }).nullish(),
-  extras: z.record(z.string(), z.unknown()).nullish(),
+  afsResponseApplied: flag,
+  afsLabel: text,
+  authStepOptions: z.nullish(z.looseObject({ smsOtpRequired: flag, passwordRequired: flag })),
+  extras: z.nullish(z.record(z.string(), z.unknown())),
 });
 
 export const DecorateResponse = z.looseObject({ formData: FormData });
+
+/**
+ * `operation/create` (0.24+): the implicit login operation for an OAuth client. A bank
+ * that does not create one for the client's scopes answers `responseObject: null`.
+ */
+export const OperationCreate = z.nullable(
+  z.looseObject({
+    name: z.string().check(z.minLength(1), z.maxLength(32)),
+    formData: z.nullish(FormData),
+    applicationContext: z.nullish(ApplicationContext),
+  }),
+);

@@ -1,8 +1,8 @@
-import { powerauth } from '../../providers/powerauth/index.js';
-import { POWERAUTH_TEST_PASSWORD, powerauthSimulator, type PowerAuthSimState } from './index.js';
+import { powerauth, type PowerAuthProvider } from '../../providers/powerauth/index.js';
 import type { Driver, DriverScenario } from '../drivers/types.js';
-
-type PowerAuthProvider = ReturnType<typeof powerauth>;
+import { POWERAUTH_TEST_PASSWORD } from './fixtures.js';
+import { powerauthSimulator } from './simulator.js';
+import type { PowerAuthSimState } from './state.js';
 
 function scenario(name: string, username: string, operation: string, description: string, outcome: DriverScenario['outcome'] = 'active'): DriverScenario<PowerAuthProvider> {
   return { name, description, outcome, input: { lang: 'en', operation: { name: operation } }, persona: { username } };

@@ -29,6 +29,8 @@ export interface PowerAuthSimUser {
    */
   maxPasswordFailures?: number;
   passwordFailures: number;
+  /** The client TLS certificate (PEM) the bank knows the user by, for certificate login. */
+  certificate?: string;
 }
 
 /** The decorate example's BANK_ACCOUNT_CHOICE accounts, verbatim. */
@@ -67,9 +69,55 @@ export function seedAccounts(): SimBankAccount[] {
 /** The documentation's password (`s3cret`) for every built-in user. */
 export const POWERAUTH_TEST_PASSWORD = 's3cret';
 
+/** `user1234`'s client TLS certificate (a placeholder PEM: the simulator compares it, it does not parse it). */
+export const POWERAUTH_TEST_CERTIFICATE = [
+  '-----BEGIN CERTIFICATE-----',
+  'MIIBszCCAVmgAwIBAgIUcG9seWJhbmstdXNlcjEyMzQtY2VydDAKBggqhkjOPQQDAjAkMSIwIAYD',
+  'VQQDDBlwb3dlcmF1dGgtc2ltdWxhdG9yLWNhLnRlc3QwHhcNMjUwMTAxMDAwMDAwWhcNMzUwMTAx',
+  'MDAwMDAwWjATMREwDwYDVQQDDAh1c2VyMTIzNDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABA==',
+  '-----END CERTIFICATE-----',
+].join('\n');
+
 /**
- * Built-in users: `user1234` (John Doe, active, the documentation's accounts), `blocked`
- * (NOT_ACTIVE) and `lockable` (its bank blocks it after 3 wrong passwords). Any other
+ * A current account, a credit card and a consumer loan, as a Czech bank's Data Adapter
+ * would list them: what is owed on the card and the loan comes as a positive amount.
+ */
+export function borrowerAccounts(): SimBankAccount[] {
+  return [
+    {
+      number: '2400112233/2010',
+      accountId: 'CZ6520100000002400112233',
+      name: 'Běžný účet v CZK',
+      balance: 8120.45,
+      currency: 'CZK',
+      usableForPayment: true,
+      unusableForPaymentReason: null,
+    },
+    {
+      number: '4111 **** **** 5832',
+      accountId: 'CARD-4111-5832',
+      name: 'Kreditní karta Visa Classic',
+      balance: 500.3,
+      currency: 'CZK',
+      usableForPayment: true,
+      unusableForPaymentReason: null,
+    },
+    {
+      number: '9000123456/2010',
+      accountId: 'CZ1220100000009000123456',
+      name: 'Spotřebitelský úvěr',
+      balance: 148250,
+      currency: 'CZK',
+      usableForPayment: false,
+      unusableForPaymentReason: 'Loan accounts cannot be used for payments',
+    },
+  ];
+}
+
+/**
+ * Built-in users: `user1234` (John Doe, active, the documentation's accounts, a client
+ * certificate), `blocked` (NOT_ACTIVE), `lockable` (its bank blocks it after 3 wrong
+ * passwords) and `borrower` (a current account, a credit card and a loan). Any other
  * username is unknown (USER_NOT_FOUND).
  */
 export function defaultUsers(): PowerAuthSimUser[] {
@@ -84,6 +132,7 @@ export function defaultUsers(): PowerAuthSimUser[] {
       accountStatus: 'ACTIVE',
       accounts: seedAccounts(),
       passwordFailures: 0,
+      certificate: POWERAUTH_TEST_CERTIFICATE,
     },
     {
       username: 'blocked',
@@ -106,6 +155,17 @@ export function defaultUsers(): PowerAuthSimUser[] {
       accountStatus: 'ACTIVE',
       accounts: seedAccounts().slice(0, 1),
       maxPasswordFailures: 3,
+      passwordFailures: 0,
+    },
+    {
+      username: 'borrower',
+      id: '55556666',
+      givenName: 'Karel',
+      familyName: 'Novák',
+      organizationId: 'RETAIL',
+      password: POWERAUTH_TEST_PASSWORD,
+      accountStatus: 'ACTIVE',
+      accounts: borrowerAccounts(),
       passwordFailures: 0,
     },
   ];

@@ -50,6 +50,24 @@ function scripted(state: PowerAuthSimState, endpoint: string): Response | undefi
   });
 }
 
+/** The trace id of a W3C `traceparent` (what Wultra's clients send), if it is one. */
+function traceOf(header: string | null): string | undefined {
+  return /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(header?.trim() ?? '')?.[1];
+}
+
+function hex(bytes: number): string {
+  return [...crypto.getRandomValues(new Uint8Array(bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Answers carry the request's trace (a new one when none came), with the server's own
+ * span: what a Data Adapter behind a tracing gateway echoes, and polybank's request id.
+ */
+function traced(response: Response, traceId: string | undefined): Response {
+  response.headers.set('traceparent', `00-${traceId ?? hex(16)}-${hex(8)}-01`);
+  return response;
+}
+
 /** A POST endpoint: records the body, honours scripted errors and the version, unwraps `requestObject`. */
 function post(path: string, endpoint: string, sinceVersion: readonly [number, number], handle: Handler): Route<PowerAuthSimState> {
   return {
@@ -58,13 +76,14 @@ function post(path: string, endpoint: string, sinceVersion: readonly [number, nu
     endpoint,
     handle: async (ctx) => {
       const { state } = ctx;
-      state.requests.push({ endpoint, body: ctx.body });
-      if (!since(state.version, sinceVersion[0], sinceVersion[1])) return notFound(ctx.url.pathname);
+      const traceId = traceOf(ctx.request.headers.get('traceparent'));
+      state.requests.push({ endpoint, body: ctx.body, ...(traceId ? { traceId } : {}) });
+      if (!since(state.version, sinceVersion[0], sinceVersion[1])) return traced(notFound(ctx.url.pathname), traceId);
       const armed = scripted(state, endpoint);
-      if (armed) return armed;
+      if (armed) return traced(armed, traceId);
       const body = requestObject(state, ctx.request, ctx.body);
-      if (body instanceof Response) return body;
-      return handle(ctx, body);
+      if (body instanceof Response) return traced(body, traceId);
+      return traced(await handle(ctx, body), traceId);
     },
   };
 }
@@ -173,6 +192,28 @@ function checkSms(state: PowerAuthSimState, body: Body, operation: OperationCont
   return { result: 'SUCCEEDED', remaining: null, message: null };
 }
 
+/** Stores the code (for `sms/verify`) and puts the SMS on the user's phone, unless a delivery failure is scripted. */
+function deliver(
+  state: PowerAuthSimState,
+  user: PowerAuthSimUser,
+  operation: OperationContextLike,
+  messageId: string,
+  code: string,
+  resend: boolean,
+  payment: ReturnType<typeof paymentOf> | undefined,
+): boolean {
+  const text = payment
+    ? `Authorization code for payment of ${payment.amount} ${payment.currency} to account ${payment.account} is ${code}.`
+    : `Authorization code for login is ${code}.`;
+  state.sms.set(messageId, { messageId, userId: user.id, operationId: operation.id, code, text, createdAt: state.now(), verifyCount: 0, verified: false, resend });
+  if (state.script.smsDeliveryFailures > 0) {
+    state.script.smsDeliveryFailures -= 1;
+    return false;
+  }
+  state.outbox.push({ userId: user.id, messageId, code, text });
+  return true;
+}
+
 /** ≥0.23: the caller says the account is not active, or the bank knows it is not: nothing is verified. */
 function inactive(state: PowerAuthSimState, user: PowerAuthSimUser | undefined, body: Body): boolean {
   if (!user || user.accountStatus !== 'ACTIVE') return true;
@@ -181,8 +222,12 @@ function inactive(state: PowerAuthSimState, user: PowerAuthSimUser | undefined, 
 
 // ---------------------------------------------------------------- consent
 
+function formFor(state: PowerAuthSimState, operation: OperationContextLike): ReturnType<typeof consentFormFor> {
+  return state.script.consentForm ?? consentFormFor(operation.name);
+}
+
 function consentOptions(state: PowerAuthSimState, body: Body, operation: OperationContextLike): Array<{ id: string; value: unknown; required: boolean }> | Response {
-  const form = consentFormFor(operation.name);
+  const form = formFor(state, operation);
   if (!form) return error(state, 'OPERATION_CONTEXT_INVALID', 'operationContext.invalid');
   const options = Array.isArray(body.options) ? (body.options as Body[]) : [];
   const ids = new Set(options.map((o) => o.id));
@@ -218,22 +263,29 @@ export const routes: ReadonlyArray<Route<PowerAuthSimState>> = [
     method: 'GET',
     path: '/api/service/status',
     endpoint: 'service/status',
-    handle: ({ state }) => {
-      state.requests.push({ endpoint: 'service/status', body: undefined });
-      return scripted(state, 'service/status') ?? ok(serviceStatus(state.versionText, state.now()));
+    handle: ({ state, request }) => {
+      const traceId = traceOf(request.headers.get('traceparent'));
+      state.requests.push({ endpoint: 'service/status', body: undefined, ...(traceId ? { traceId } : {}) });
+      return traced(scripted(state, 'service/status') ?? ok(serviceStatus(state.versionText, state.now())), traceId);
     },
   },
 
   post('/api/auth/user/lookup', 'user/lookup', [0, 22], ({ state }, body) => {
+    const certificate = since(state.version, 0, 24) ? str(body, 'clientCertificate') : undefined;
     const username = str(body, 'username');
-    if (!username) return invalid(state, 'login.username.empty', 'username');
-    if (username.length > 40) return invalid(state, 'login.username.long', 'username');
+    if (!certificate && !username) return invalid(state, 'login.username.empty', 'username');
+    if (username && username.length > 40) return invalid(state, 'login.username.long', 'username');
     const organizationId = str(body, 'organizationId');
     if (!organizationId) return invalid(state, 'login.organizationId.empty', 'organizationId');
     const operation = operationContext(state, body);
     if (operation instanceof Response) return operation;
-    const user = state.user({ username });
-    if (!user || user.organizationId !== organizationId) return error(state, 'USER_NOT_FOUND', 'login.userNotFound');
+    // With a client certificate the user is whom the certificate names (the sample: a fixed `certuser`).
+    const user = certificate ? state.users.find((u) => u.certificate === certificate) : state.user({ username: username ?? '' });
+    if (!user || user.organizationId !== organizationId) {
+      // The sample hides a miss as its comment advises ("return null values for user ID and organization ID").
+      if (state.variant === 'sample') return ok({ id: null, givenName: null, familyName: null, organizationId: null, ...(since(state.version, 0, 23) ? { accountStatus: null } : {}) });
+      return error(state, 'USER_NOT_FOUND', 'login.userNotFound');
+    }
     return ok(userDetail(state, user));
   }),
 
@@ -291,8 +343,46 @@ export const routes: ReadonlyArray<Route<PowerAuthSimState>> = [
     return user ? ok(userDetail(state, user)) : error(state, 'USER_NOT_FOUND', 'login.userNotFound');
   }),
 
+  /** 0.24+: whether a certificate may be used for the step (the sample: NOT_AVAILABLE). */
+  post('/api/auth/method/init', 'method/init', [0, 24], ({ state }, body) => {
+    const operation = operationContext(state, body);
+    if (operation instanceof Response) return operation;
+    const method = str(body, 'authMethod');
+    if (!method) return invalid(state, 'authMethod.empty', 'authMethod');
+    const mode = method === 'LOGIN_SCA' || method === 'APPROVAL_SCA' ? state.certificateLogin : 'NOT_AVAILABLE';
+    return ok({
+      certificateAuthenticationMode: mode,
+      certificateVerificationUrl: mode === 'NOT_AVAILABLE' ? null : 'https://tls.dataadapter.bank.test/verify',
+      ...(since(state.version, 1, 4) ? { operationDataExternal: null } : {}),
+    });
+  }),
+
+  /** 0.24+: a client TLS certificate (1.4+ `certificate` + `authInstrument`; 0.24–1.3 `clientCertificate`) checked against the user's. */
+  post('/api/auth/certificate/verify', 'certificate/verify', [0, 24], ({ state }, body) => {
+    const operation = operationContext(state, body);
+    if (operation instanceof Response) return operation;
+    const modern = since(state.version, 1, 4);
+    const certificate = str(body, modern ? 'certificate' : 'clientCertificate');
+    if (modern && body.authInstrument !== 'CLIENT_CERTIFICATE' && body.authInstrument !== 'QUALIFIED_CERTIFICATE') return invalid(state, 'certificate.authInstrument.invalid', 'authInstrument');
+    if (!certificate && !str(body, 'signedMessage')) return invalid(state, 'certificate.empty', modern ? 'certificate' : 'clientCertificate');
+    const userId = str(body, 'userId');
+    const user = userId ? userOf(state, { userId, organizationId: str(body, 'organizationId') }) : undefined;
+    if (!user || inactive(state, user, body)) {
+      return ok({ certificateVerificationResult: 'SKIPPED', errorMessage: 'login.authenticationFailed', remainingAttempts: null, showRemainingAttempts: false, accountStatus: user?.accountStatus ?? 'NOT_ACTIVE' });
+    }
+    const matches = certificate !== undefined && certificate === user.certificate;
+    return ok({
+      certificateVerificationResult: matches ? 'SUCCEEDED' : 'FAILED',
+      errorMessage: matches ? null : 'login.authenticationFailed',
+      remainingAttempts: null,
+      showRemainingAttempts: false,
+      accountStatus: user.accountStatus,
+    });
+  }),
+
   post('/api/auth/sms/create', 'sms/create', [0, 0], async ({ state }, body) => {
-    const who = identity(state, body);
+    // ≤1.0: a missing user id is allowed ("fake SMS message is sent"); ≥1.1 the validator refuses it.
+    const who = since(state.version, 1, 1) ? identity(state, body) : { userId: str(body, 'userId'), organizationId: str(body, 'organizationId') };
     if (who instanceof Response) return who;
     const operation = operationContext(state, body);
     if (operation instanceof Response) return operation;
@@ -305,19 +395,32 @@ export const routes: ReadonlyArray<Route<PowerAuthSimState>> = [
     }
     const messageId = state.script.nextMessageIds.shift() ?? crypto.randomUUID();
     const legacy = !since(state.version, 0, 22);
-    const user = userOf(state, who);
-    // The sample fakes the delivery for a missing or blocked user (no SMS leaves).
-    if (inactive(state, user, body)) return ok(legacy ? { messageId } : { messageId, smsDeliveryResult: 'SUCCEEDED', errorMessage: null });
+    const user = who.userId ? userOf(state, { userId: who.userId, organizationId: who.organizationId }) : undefined;
+    // ≤1.0 fakes the delivery for a missing or blocked user (no SMS leaves); ≥1.1 sends to whom it is told.
+    if (!user || (!since(state.version, 1, 1) && inactive(state, user, body))) {
+      return ok(legacy ? { messageId } : { messageId, smsDeliveryResult: 'SUCCEEDED', errorMessage: null });
+    }
     const items = payment ? [String(payment.amount), payment.currency ?? '', payment.account ?? ''] : ['login'];
     const code = state.script.nextCodes.shift() ?? (await generateCode(items));
-    const text = payment
-      ? `Authorization code for payment of ${payment.amount} ${payment.currency} to account ${payment.account} is ${code}.`
-      : `Authorization code for login is ${code}.`;
-    state.sms.set(messageId, { messageId, userId: user!.id, operationId: operation.id, code, text, createdAt: state.now(), verifyCount: 0, verified: false, resend: body.resend === true });
-    const delivered = state.script.smsDeliveryFailures <= 0;
-    if (delivered) state.outbox.push({ userId: user!.id, messageId, code, text });
-    else state.script.smsDeliveryFailures -= 1;
+    const delivered = deliver(state, user, operation, messageId, code, body.resend === true, payment);
     if (legacy) return ok({ messageId });
+    return ok({ messageId, smsDeliveryResult: delivered ? 'SUCCEEDED' : 'FAILED', errorMessage: delivered ? null : 'smsAuthorization.deliveryFailed' });
+  }),
+
+  /** 1.1+: Next Step (here polybank) made the code; the adapter only delivers it. */
+  post('/api/auth/sms/send', 'sms/send', [1, 1], ({ state }, body) => {
+    const who = identity(state, body);
+    if (who instanceof Response) return who;
+    const operation = operationContext(state, body);
+    if (operation instanceof Response) return operation;
+    const messageId = str(body, 'messageId');
+    if (!messageId) return invalid(state, 'smsAuthorization.invalidMessage', 'messageId');
+    const code = str(body, 'authorizationCode');
+    if (!code) return invalid(state, 'smsAuthorization.invalidCode', 'authorizationCode');
+    const user = userOf(state, who);
+    if (!user) return ok({ messageId, smsDeliveryResult: 'SUCCEEDED', errorMessage: null });
+    const payment = isPayment(operation.name) ? paymentOf(operation) : undefined;
+    const delivered = deliver(state, user, operation, messageId, code, body.resend === true, payment);
     return ok({ messageId, smsDeliveryResult: delivered ? 'SUCCEEDED' : 'FAILED', errorMessage: delivered ? null : 'smsAuthorization.deliveryFailed' });
   }),
 
@@ -331,37 +434,40 @@ export const routes: ReadonlyArray<Route<PowerAuthSimState>> = [
       if (check.result === 'SUCCEEDED') return Response.json({ status: 'OK', responseObject: null });
       return error(state, 'SMS_AUTHORIZATION_FAILED', check.message ?? 'smsAuthorization.failed', { remainingAttempts: check.remaining });
     }
-    const who = identity(state, body);
-    if (who instanceof Response) return who;
-    const user = userOf(state, who);
-    if (inactive(state, user, body)) {
+    // No validator on verification (the sample's controller): a missing or blocked user is SKIPPED.
+    const userId = str(body, 'userId');
+    const user = userId ? userOf(state, { userId, organizationId: str(body, 'organizationId') }) : undefined;
+    if (!userId || inactive(state, user, body)) {
       return ok({ smsAuthorizationResult: result(state, 'SKIPPED'), errorMessage: 'login.authenticationFailed', remainingAttempts: null, showRemainingAttempts: false });
     }
-    const check = checkSms(state, body, operation, who.userId, false);
+    const check = checkSms(state, body, operation, userId, false);
     if (check instanceof Response) return check;
     return ok({ smsAuthorizationResult: result(state, check.result), errorMessage: check.message, remainingAttempts: check.remaining, showRemainingAttempts: state.showRemainingAttempts });
   }),
 
   post('/api/auth/sms/password/verify', 'sms/password/verify', [0, 22], async ({ state }, body) => {
-    const who = identity(state, body);
-    if (who instanceof Response) return who;
     const operation = operationContext(state, body);
     if (operation instanceof Response) return operation;
-    const user = userOf(state, who);
+    const userId = str(body, 'userId');
+    const user = userId ? userOf(state, { userId, organizationId: str(body, 'organizationId') }) : undefined;
     const status = since(state.version, 0, 23) ? { accountStatus: user?.accountStatus ?? 'NOT_ACTIVE' } : {};
-    if (inactive(state, user, body)) {
+    if (!userId || inactive(state, user, body)) {
       return ok({ smsAuthorizationResult: result(state, 'SKIPPED'), userAuthenticationResult: result(state, 'SKIPPED'), errorMessage: 'login.authenticationFailed', remainingAttempts: null, showRemainingAttempts: false, ...status });
     }
     const matches = await passwordMatches(state, user, body);
     if (matches instanceof Response) return matches;
     // The combined check may verify a message again (a wrong password with the right code).
-    const check = checkSms(state, body, operation, who.userId, true);
+    const check = checkSms(state, body, operation, userId, true);
     if (check instanceof Response) return check;
     if (matches && check.result === 'SUCCEEDED') {
       user!.passwordFailures = 0;
       return ok({ smsAuthorizationResult: result(state, 'SUCCEEDED'), userAuthenticationResult: result(state, 'SUCCEEDED'), errorMessage: null, remainingAttempts: null, showRemainingAttempts: false, ...(since(state.version, 0, 23) ? { accountStatus: 'ACTIVE' } : {}) });
     }
     const failed = matches ? { remaining: null, blocked: false } : passwordFailed(user);
+    if (state.variant === 'sample') {
+      // The sample: one generic message whatever failed (an expired code too), no counts, no status.
+      return ok({ smsAuthorizationResult: result(state, check.result), userAuthenticationResult: result(state, matches ? 'SUCCEEDED' : 'FAILED'), errorMessage: 'login.authenticationFailed', remainingAttempts: null, showRemainingAttempts: false, accountStatus: null });
+    }
     const remaining = [check.remaining, failed.remaining].filter((n): n is number => n !== null);
     // One generic message, so that nobody learns which factor failed; an expired code is said as such.
     const message = check.message === 'smsAuthorization.expired' ? check.message : failed.blocked ? 'login.authenticationBlocked' : 'login.authenticationFailed';
@@ -388,7 +494,7 @@ export const routes: ReadonlyArray<Route<PowerAuthSimState>> = [
     if (who instanceof Response) return who;
     const operation = operationContext(state, body);
     if (operation instanceof Response) return operation;
-    const form = consentFormFor(operation.name);
+    const form = formFor(state, operation);
     if (!form) return error(state, 'OPERATION_CONTEXT_INVALID', 'operationContext.invalid');
     return ok({
       consentHtml: form.consentHtml,
@@ -481,7 +587,43 @@ export const routes: ReadonlyArray<Route<PowerAuthSimState>> = [
   post('/api/operation/formdata/change', 'operation/formdata/change', [0, 20], ({ state }, body) => {
     const operation = operationContext(state, body);
     if (operation instanceof Response) return operation;
+    // Jackson's @JsonTypeInfo discriminator: BANK_ACCOUNT_CHOICE {bankAccountId} or AUTH_METHOD_CHOICE {chosenAuthMethod}.
+    const change = (typeof body.formDataChange === 'object' && body.formDataChange !== null ? body.formDataChange : {}) as Body;
+    if (change.type === 'BANK_ACCOUNT_CHOICE' ? !str(change, 'bankAccountId') : change.type !== 'AUTH_METHOD_CHOICE' || !str(change, 'chosenAuthMethod')) {
+      return invalid(state, 'formDataChange.invalid', 'formDataChange');
+    }
+    state.formDataChanges.push({ operationId: operation.id, userId: typeof body.userId === 'string' ? body.userId : null, change });
     return ok();
+  }),
+
+  /** 0.24+: the implicit login operation for an OAuth client (the sample: exactly one scope, aisp or pisp). */
+  post('/api/operation/create', 'operation/create', [0, 24], ({ state }, body) => {
+    const clientId = str(body, 'clientId');
+    if (!clientId) return invalid(state, 'clientId.empty', 'clientId');
+    const scopes = Array.isArray(body.scopes) ? body.scopes : [];
+    const scope = scopes.length === 1 && typeof scopes[0] === 'string' ? scopes[0].toLowerCase() : undefined;
+    if (scope !== 'aisp' && scope !== 'pisp') return Response.json({ status: 'OK', responseObject: null });
+    return ok({
+      name: 'login_sca',
+      formData: { title: { id: 'login.title', message: null }, greeting: { id: 'login.greeting', message: null }, summary: { id: 'login.summary', message: null }, config: [], banners: [], parameters: [], userInput: {} },
+      applicationContext: { id: clientId, name: clientId, description: `App with client ID: ${clientId}`, originalScopes: [scope], extras: {} },
+    });
+  }),
+
+  /** 1.1+: the PowerAuth operation a step of a compound operation maps onto (the sample's rules). */
+  post('/api/operation/mapping', 'operation/mapping', [1, 1], ({ state }, body) => {
+    const operation = operationContext(state, body);
+    if (operation instanceof Response) return operation;
+    const formData = (operation.formData ?? {}) as Body;
+    if ((operation.name === 'login_sca' || operation.name === 'authorize_payment_sca') && body.authMethod === 'LOGIN_SCA') {
+      return ok({
+        templateName: 'login',
+        operationName: 'login',
+        operationData: 'A2',
+        formData: { title: { id: 'login.title', message: null }, greeting: { id: 'login.greeting', message: null }, summary: { id: 'login.summary', message: null }, config: [], banners: [], parameters: [], userInput: formData.userInput ?? {} },
+      });
+    }
+    return ok({ templateName: operation.name, operationName: operation.name, operationData: operation.data, formData });
   }),
 
   post('/api/operation/change', 'operation/change', [0, 0], ({ state }, body) => {

@@ -3,7 +3,7 @@
  * expiry and a try counter), consents given, operation changes and AFS actions received,
  * every request body, and the scripting knobs tests use.
  */
-import { defaultUsers, type PowerAuthSimUser } from './fixtures.js';
+import { defaultUsers, type ConsentForm, type PowerAuthSimUser } from './fixtures.js';
 
 export type SimVersion = readonly [number, number];
 
@@ -21,6 +21,16 @@ export interface PowerAuthSimulatorOptions {
   showRemainingAttempts?: boolean;
   /** HTTP status of REMOTE_ERROR: 400 as documented, 500 as the sample adapter answers. Default 500. */
   remoteErrorStatus?: 400 | 500;
+  /**
+   * `reference` (default): the documentation's answers, each failure with its own i18n key
+   * (`smsAuthorization.expired` for an expired code). `sample`: the sample implementation's
+   * (powerauth-webflow-customization): a failed SMS + password check always answers the
+   * generic `login.authenticationFailed`, expired code included, without remainingAttempts,
+   * and an unknown username is a lookup with null ids (HTTP 200), not USER_NOT_FOUND.
+   */
+  variant?: 'reference' | 'sample';
+  /** What `auth/method/init` answers for certificate login (≥0.24). Default `NOT_AVAILABLE`, as the sample. */
+  certificateLogin?: 'ENABLED' | 'DISABLED' | 'NOT_AVAILABLE';
 }
 
 export interface SimSms {
@@ -62,13 +72,17 @@ export interface PowerAuthSimState {
   maxVerifyTries: number;
   showRemainingAttempts: boolean;
   remoteErrorStatus: 400 | 500;
+  variant: 'reference' | 'sample';
+  certificateLogin: 'ENABLED' | 'DISABLED' | 'NOT_AVAILABLE';
   /** Added to the real clock: move time forward to expire codes. */
   clockOffsetMs: number;
   sms: Map<string, SimSms>;
   /** What the users' phones received. */
   outbox: Array<{ userId: string; messageId: string; code: string; text: string }>;
-  /** Every request: endpoint name and its JSON body, in order. */
-  requests: Array<{ endpoint: string; body: unknown }>;
+  /** Every request: endpoint name, its JSON body and the trace id of its `traceparent`, in order. */
+  requests: Array<{ endpoint: string; body: unknown; traceId?: string }>;
+  /** `operation/formdata/change` notifications (the bank account chosen). */
+  formDataChanges: Array<{ operationId: string; userId: string | null; change: Record<string, unknown> }>;
   operationChanges: Array<{ operationId: string; userId: string | null; change: string }>;
   consents: Array<{ operationId: string; userId: string; options: Array<{ id: string; value: string }> }>;
   afsActions: Array<{ action: string; stepIndex: number; userId: string | null; authStepResult: unknown; authInstruments: unknown; operationTerminationReason: unknown }>;
@@ -92,6 +106,8 @@ export interface PowerAuthSimState {
     nextCodes: string[];
     /** Message ids to use for the next SMS instead of random UUIDs. */
     nextMessageIds: string[];
+    /** The consent form to show instead of the sample's (e.g. options with ids such as `constructor`). */
+    consentForm?: ConsentForm;
   };
   now(): number;
   /** The last code sent (to a user, or to anyone). */
@@ -122,6 +138,8 @@ export function createState(options: PowerAuthSimulatorOptions = {}): PowerAuthS
     maxVerifyTries: options.maxVerifyTries ?? 5,
     showRemainingAttempts: options.showRemainingAttempts ?? false,
     remoteErrorStatus: options.remoteErrorStatus ?? 500,
+    variant: options.variant ?? 'reference',
+    certificateLogin: options.certificateLogin ?? 'NOT_AVAILABLE',
     clockOffsetMs: 0,
     sms: new Map(),
     outbox: [],
@@ -129,6 +147,7 @@ export function createState(options: PowerAuthSimulatorOptions = {}): PowerAuthS
     operationChanges: [],
     consents: [],
     afsActions: [],
+    formDataChanges: [],
     afs: { trustedDevices: [], next: [] },
     script: { errors: [], consentValidationFailures: 0, consentSaveFailures: 0, smsDeliveryFailures: 0, hideConsentForm: false, nextCodes: [], nextMessageIds: [] },
     now: () => Date.now() + state.clockOffsetMs,

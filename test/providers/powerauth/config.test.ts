@@ -35,6 +35,8 @@ describe('powerauth factory', () => {
     ['an empty organization', { baseUrl: BASE, organizationId: '' }, /organizationId/],
     ['zero attempts', { baseUrl: BASE, maxAttempts: 0 }, /maxAttempts/],
     ['a fractional code length', { baseUrl: BASE, otpLength: 6.5 }, /otpLength/],
+    ['an unknown option (a typo)', { baseUrl: BASE, maxAttempt: 3 }, /maxAttempt/],
+    ['another code generator', { baseUrl: BASE, otpGeneration: 'bank' }, /otpGeneration/],
   ];
   for (const [what, options, message] of bad) {
     it(`refuses ${what} with a ConfigurationError`, () => {

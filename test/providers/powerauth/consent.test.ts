@@ -79,3 +79,60 @@ describe('powerauth: consent', () => {
     expect(h.sim.count('consent/validate')).toBe(1);
   });
 });
+
+describe('powerauth: consent option ids are the bank’s, looked up as own properties only (#13 item 4)', () => {
+  const TRAPS = ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf'];
+
+  it('required options named constructor, toString, hasOwnProperty, __proto__ that the user never ticked are never sent CHECKED', async () => {
+    h.sim.state.script.consentForm = {
+      consentHtml: 'I consent.',
+      options: [{ id: 'CONSENT_LOGIN', descriptionHtml: 'Login', required: true }, ...TRAPS.map((id) => ({ id, descriptionHtml: `Option ${id}`, required: true }))],
+    };
+    const conn = h.bank().connect('powerauth', { username: 'user1234' });
+    let refused = 0;
+    let consents = 0;
+    for await (const c of conn.authenticate()) {
+      if (c.type !== 'consent') {
+        answerRight(h.sim, c);
+        continue;
+      }
+      consents++;
+      expect(c.options.map((o) => o.id)).toEqual(['CONSENT_LOGIN', ...TRAPS]);
+      if (consents === 1) {
+        // Only CONSENT_LOGIN ticked (JSON from a browser: own keys only).
+        try {
+          c.answer(JSON.parse('{"options":{"CONSENT_LOGIN":true}}') as { options: Record<string, boolean> });
+        } catch {
+          // The core may refuse it at once (the required options are not ticked): then nothing is sent.
+          refused++;
+          break;
+        }
+        continue;
+      }
+      // The bank refused the consent: its per-option errors came back; stop here.
+      expect(c.options.filter((o) => o.error).map((o) => o.id)).toEqual(TRAPS);
+      break;
+    }
+    const sent = h.sim.state.bodies('consent/validate') as Array<{ requestObject: { options: Array<{ id: string; value: string }> } }>;
+    expect(refused + sent.length).toBe(1);
+    for (const body of sent) {
+      const values = Object.fromEntries(body.requestObject.options.map((o) => [o.id, o.value]));
+      expect(values).toEqual(Object.fromEntries([['CONSENT_LOGIN', 'CHECKED'], ...TRAPS.map((id) => [id, 'NOT_CHECKED'])]));
+    }
+    expect(h.sim.state.consents).toEqual([]);
+    expect(h.sim.count('consent/save')).toBe(0);
+  });
+
+  it('ticked, they are sent CHECKED and the consent is saved', async () => {
+    // `__proto__` aside: the core's normalized answer is a plain object, where `options.__proto__ = true` is lost (the lead's part).
+    const ids = TRAPS.filter((id) => id !== '__proto__');
+    h.sim.state.script.consentForm = { consentHtml: 'I consent.', options: ids.map((id) => ({ id, descriptionHtml: id, required: true })) };
+    const conn = h.bank().connect('powerauth', { username: 'user1234' });
+    for await (const c of conn.authenticate()) {
+      if (c.type === 'consent') c.answer(JSON.parse(`{"options":{${ids.map((id) => `"${id}":true`).join(',')}}}`) as { options: Record<string, boolean> });
+      else answerRight(h.sim, c);
+    }
+    expect(conn.status.status).toBe('active');
+    expect(h.sim.state.consents[0]?.options.map((o) => [o.id, o.value])).toEqual(ids.map((id) => [id, 'CHECKED']));
+  });
+});

@@ -5,12 +5,16 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ErrorReason } from '../../../src/index.js';
-import { reasonForCode, toAccount, verdict } from '../../../src/providers/powerauth/mapping.js';
+import { codeRow } from '../../../src/provider.js';
+import { failures, toAccount, verdict } from '../../../src/providers/powerauth/mapping.js';
 import {
   AfsResponse,
   BankAccountChoiceAttribute,
+  CertificateVerify,
+  MethodInit,
+  OperationCreate as OperationCreateResponse,
   ConsentCreate,
   ConsentInit,
   ConsentSave,
@@ -30,7 +34,7 @@ import { answerRight, fixture, requestOf, startPowerAuth, type Harness, type See
 const DIR = new URL('./fixtures/', import.meta.url);
 
 /** File name fragment → the schema of its response object (first match wins). */
-const RESPONSES: Array<[RegExp, z.ZodType]> = [
+const RESPONSES: Array<[RegExp, z.ZodMiniType]> = [
   [/service[-_]status/, ServiceStatus],
   [/user[-_](lookup|information|info)/, UserDetail],
   [/user[-_]authenticat/, UserAuthentication],
@@ -43,9 +47,17 @@ const RESPONSES: Array<[RegExp, z.ZodType]> = [
   [/(consent[-_]save|save-oauth)/, ConsentSave],
   [/afs/, AfsResponse],
   [/decorate/, DecorateResponse],
+  [/method_init/, MethodInit],
+  [/certificate_verify/, CertificateVerify],
+  [/operation_create/, OperationCreateResponse],
 ];
-/** Endpoints polybank does not call (Web Flow's certificate login, implicit operations, mapping). */
-const UNUSED = /(certificate_verify|operation_create|operation_mapping|method_init)/;
+/** The failure table's reason for a code, with the core's fallback by status (5xx: an outage; else unknown). */
+function reasonForCode(code: string, status: number): string {
+  return codeRow(failures, code)?.reason ?? (status >= 500 ? 'provider_unavailable' : 'unknown');
+}
+
+/** Endpoints polybank does not call (the operation mapping onto PowerAuth mobile-token templates). */
+const UNUSED = /(operation_mapping)/;
 
 function responseFiles(): string[] {
   return readdirSync(DIR).filter((f) => f.endsWith('.json') && !f.includes('request') && !UNUSED.test(f));

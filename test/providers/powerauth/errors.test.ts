@@ -140,3 +140,38 @@ describe('powerauth: malformed responses are typed errors naming the field', () 
     await expect(conn.accounts()).rejects.toMatchObject({ kind: 'ProviderResponseError', field: 'responseObject.formData.parameters.0.bankAccounts.2.currency' });
   });
 });
+
+describe('powerauth: request ids', () => {
+  it('every call carries a W3C traceparent; an error names the request by its trace id (error.requestId), and so do request events', async () => {
+    h.sim.state.script.errors.push({ endpoint: 'consent/validate', code: 'REMOTE_ERROR', message: 'error.remote' });
+    const bank = h.bank();
+    const events: Array<{ endpoint: string; requestId?: string }> = [];
+    bank.on('request', (e) => events.push({ endpoint: e.endpoint, ...(e.requestId ? { requestId: e.requestId } : {}) }));
+    const conn = bank.connect('powerauth', { username: 'user1234' });
+    let error: unknown;
+    try {
+      for await (const c of conn.authenticate()) answerRight(h.sim, c);
+    } catch (e) {
+      error = e;
+    }
+    const traces = h.sim.state.requests.map((r) => r.traceId);
+    expect(traces.every((t) => /^[0-9a-f]{32}$/.test(t ?? ''))).toBe(true);
+    expect(new Set(traces).size).toBe(traces.length); // a fresh trace per call
+    const validate = h.sim.state.requests.find((r) => r.endpoint === 'consent/validate');
+    expect(error).toMatchObject({ code: 'provider_unavailable', providerCode: 'REMOTE_ERROR', requestId: validate?.traceId });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ requestId: validate?.traceId });
+    expect(events.find((e) => e.endpoint === 'consent/validate')).toEqual({ endpoint: 'consent/validate', requestId: validate?.traceId });
+    expect(events.every((e) => e.requestId !== undefined)).toBe(true);
+  });
+
+  it('a malformed answer names its request too; a traceparent that is not one is not a request id', async () => {
+    h.sim.inject({ endpoint: 'consent/create', kind: 'mutate', mutate: () => ({ status: 'OK', responseObject: { options: 'none' } }) });
+    const error = await failure();
+    expect(error).toMatchObject({ kind: 'ProviderResponseError', endpoint: 'consent/create', requestId: h.sim.state.requests.find((r) => r.endpoint === 'consent/create')?.traceId });
+    h.sim.reset();
+    h.sim.inject({ endpoint: 'consent/save', kind: 'status', status: 503, headers: { traceparent: 'not-a-trace' }, times: 3 });
+    const unnamed = await failure();
+    expect(unnamed).toMatchObject({ status: 503 });
+    expect(unnamed.requestId).toBeUndefined();
+  });
+});

@@ -71,7 +71,9 @@ describe('powerauth: login_sca (the default operation) over a real socket', () =
       ['CZ4043210000000087654321', 'CZ4043210000000087654321', '87654321/4321', 'Spořící účet v CZK', { amount: '158121.10', currency: 'CZK' }, false, undefined],
       ['CZ4011110000000044444444', 'CZ4011110000000044444444', '44444444/1111', 'Spořící účet v EUR', { amount: '1.90', currency: 'EUR' }, false, 'Low account balance'],
     ]);
-    expect(accounts.every((a) => a.provider === 'powerauth' && a.connectionId === '12345678' && a.type === 'other')).toBe(true);
+    expect(accounts.every((a) => a.provider === 'powerauth' && a.connectionId === '12345678')).toBe(true);
+    // The Data Adapter sends no account type: the bank's names say it (Běžný účet: current, Spořící účet: savings).
+    expect(accounts.map((a) => a.type)).toEqual(['checking', 'savings', 'savings']);
     expect(requestOf(h.sim, 'operation/formdata/decorate')).toMatchObject({ userId: '12345678', organizationId: 'RETAIL', authMethod: 'LOGIN_SCA' });
   });
 
@@ -95,9 +97,9 @@ describe('powerauth: login_sca (the default operation) over a real socket', () =
 });
 
 describe('powerauth: wrong answers', () => {
-  it('a wrong code counts down the bank’s attempts, then ends as account_locked', async () => {
+  it('a wrong code is refused until the step’s tries run out: auth_rejected, not a lock while the bank says ACTIVE', async () => {
     h.sim.state.showRemainingAttempts = true;
-    const conn = h.bank().connect('powerauth', { username: 'user1234' });
+    const conn = h.bank({ powerauth: { showRemainingAttempts: true } }).connect('powerauth', { username: 'user1234' });
     const remaining: Array<number | undefined> = [];
     let error: unknown;
     try {
@@ -110,10 +112,12 @@ describe('powerauth: wrong answers', () => {
     } catch (e) {
       error = e;
     }
+    // polybank's own count of the step's tries (the bank's too here: 5 per message).
     expect(remaining).toEqual([undefined, 4, 3, 2, 1]);
-    expect(isConnectionError(error) && error.reason).toBe('account_locked');
-    expect(error).toMatchObject({ providerCode: 'ATTEMPTS_EXHAUSTED', userMessage: expect.stringMatching(/blocked/) });
-    expect(conn.status).toMatchObject({ status: 'error', reason: 'account_locked', userAction: 'visit_bank' });
+    // The bank's last answer: remainingAttempts 0 on this message, the account ACTIVE: that code is spent, nobody is locked.
+    expect(isConnectionError(error) && error.reason).toBe('auth_rejected');
+    expect(error).toMatchObject({ providerCode: 'SMS_AUTHORIZATION_FAILED', userMessage: 'Authentication failed.' });
+    expect(conn.status).toMatchObject({ status: 'error', reason: 'auth_rejected', userAction: 'authenticate' });
     expect(h.sim.count('sms/password/verify')).toBe(5);
     expect(h.sim.count('sms/create')).toBe(1);
     expect(h.sim.state.operationChanges.map((c) => c.change)).toEqual(['FAILED']);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Polybank, type Challenge, type PolybankOptions } from '../../../src/index.js';
+import { Polybank, realClock, type Challenge, type Clock, type PolybankOptions } from '../../../src/index.js';
 import { powerauth, type PowerAuthInput, type PowerAuthOptions } from '../../../src/providers/powerauth/index.js';
 import { startSimulatorServer, type SimulatorServer } from '../../../src/testing/index.js';
 import { powerauthSimulator, type PowerAuthSimulatorOptions } from '../../../src/testing/powerauth/index.js';
@@ -77,4 +77,9 @@ export type SeedOperation = NonNullable<PowerAuthInput['operation']> & { id: str
 export function seedPaymentOperation(): SeedOperation {
   const body = fixture<{ requestObject: { operationContext: SeedOperation } }>('seed/sms-create.request');
   return body.requestObject.operationContext;
+}
+
+/** polybank's clock, moving with the simulated bank's (`sim.state.clockOffsetMs`): the user and the bank share the time. */
+export function sharedClock(sim: Sim): Clock {
+  return { now: () => Date.now() + sim.state.clockOffsetMs, sleep: (ms, signal) => realClock.sleep(ms, signal) };
 }

@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isCheckpointError, isNetworkError, isValidationError, type Challenge } from '../../../src/index.js';
+import { isAbortedError, isCheckpointError, isNetworkError, isValidationError, type Challenge } from '../../../src/index.js';
 import { PASSWORD, answerRight, startPowerAuth, type Harness } from './helpers.js';
 import { errorText, recordingLogger } from '../../support/leaks.js';
 
@@ -61,6 +61,21 @@ describe('powerauth: secret-bearing requests are sent at most once', () => {
     await Promise.all(links.map((l) => l.authenticate().next()));
     expect(h.sim.count('service/status')).toBe(1);
     await Promise.all(links.map((l) => l.cancel()));
+  });
+
+  it('a link that aborts while the shared status probe is at the bank does not fail the others: they probe again', async () => {
+    h.sim.inject({ endpoint: 'service/status', kind: 'latency', ms: 400 });
+    const bank = h.bank();
+    const controller = new AbortController();
+    const first = bank.connect('powerauth', {}).authenticate({ signal: controller.signal }).next();
+    const second = bank.connect('powerauth', {}).authenticate().next();
+    setTimeout(() => controller.abort(), 100);
+    await expect(first).rejects.toSatisfy(isAbortedError);
+    expect((await second).value?.type).toBe('credentials');
+    // The aborted probe rode on the first link's request; the second link made its own.
+    expect(h.sim.count('service/status')).toBe(2);
+    await bank.connect('powerauth', {}).authenticate().next();
+    expect(h.sim.count('service/status')).toBe(2);
   });
 
   it('an unavailable service status fails the link and is checked again next time; an absent one (404) is fine', async () => {

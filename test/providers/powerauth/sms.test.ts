@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isConnectionError, isInvalidAnswerError } from '../../../src/index.js';
-import { PASSWORD, answerRight, requestOf, startPowerAuth, type Harness } from './helpers.js';
+import { PASSWORD, answerRight, requestOf, sharedClock, startPowerAuth, type Harness } from './helpers.js';
 
 let h: Harness;
 beforeAll(async () => {
@@ -15,7 +15,7 @@ beforeEach(() => {
 
 describe('powerauth: SMS codes', () => {
   it('an expired code is said so; the user asks for a new one (resend: true, new message id) and it passes', async () => {
-    const conn = h.bank().connect('powerauth', { username: 'user1234' });
+    const conn = h.bank({ clock: sharedClock(h.sim) }).connect('powerauth', { username: 'user1234' });
     let round = 0;
     for await (const c of conn.authenticate()) {
       if (c.type !== 'otp') {
@@ -25,7 +25,7 @@ describe('powerauth: SMS codes', () => {
       round++;
       if (round === 1) {
         const first = h.sim.state.lastCode()!;
-        h.sim.state.clockOffsetMs = 301_000; // the sample's 300 s have passed
+        h.sim.state.clockOffsetMs = 301_000; // the sample's 300 s have passed, for the bank and for polybank
         c.answer({ code: first, password: PASSWORD });
       } else {
         expect(c.message).toBe('The code has expired. Ask for a new one.');
@@ -108,22 +108,28 @@ describe('powerauth: SMS codes', () => {
     expect(h.sim.count('sms/verify')).toBe(2);
   });
 
-  it('shows the lower of the bank’s remaining attempts and its own, only when the bank says to show them', async () => {
+  it('shows polybank’s own count of the step’s tries when asked (showRemainingAttempts), never the bank’s', async () => {
     h.sim.state.showRemainingAttempts = true;
-    const conn = h.bank({ powerauth: { maxAttempts: 3 } }).connect('powerauth', { username: 'user1234' });
-    const remaining: Array<number | undefined> = [];
-    try {
-      for await (const c of conn.authenticate()) {
-        if (c.type === 'otp') {
-          remaining.push(c.remainingAttempts);
-          c.answer({ code: '99999999', password: PASSWORD });
+    const seen: Record<string, Array<number | undefined>> = {};
+    for (const show of [false, true]) {
+      h.sim.reset();
+      h.sim.state.showRemainingAttempts = true;
+      const conn = h.bank({ powerauth: { maxAttempts: 3, showRemainingAttempts: show } }).connect('powerauth', { username: 'user1234' });
+      const remaining: Array<number | undefined> = [];
+      try {
+        for await (const c of conn.authenticate()) {
+          if (c.type === 'otp') {
+            remaining.push(c.remainingAttempts);
+            c.answer({ code: '99999999', password: PASSWORD });
+          }
         }
+      } catch {
+        // the third try ends it
       }
-    } catch {
-      // the third try ends it
+      seen[String(show)] = remaining;
     }
-    // Bank: 4, 3 left; polybank: 2, 1 left.
-    expect(remaining).toEqual([undefined, 2, 1]);
+    // The bank says 4, 3 left and to show them; polybank: 2, 1 left, shown only when configured.
+    expect(seen).toEqual({ false: [undefined, undefined, undefined], true: [undefined, 2, 1] });
   });
 });
 

@@ -34,7 +34,7 @@ describe('powerauth: ≤0.21 Data Adapters (401 failures, no lookup, no consent)
     expect(Object.keys(requestOf(h.sim, 'operation/formdata/decorate')).sort()).toEqual(['operationContext', 'userId']);
   });
 
-  it('401 AUTHENTICATION_FAILED re-asks; 401 SMS_AUTHORIZATION_FAILED counts down to account_locked', async () => {
+  it('401 AUTHENTICATION_FAILED re-asks; 401 SMS_AUTHORIZATION_FAILED re-asks until the step’s tries run out', async () => {
     h = await startPowerAuth({ version: '0.21', showRemainingAttempts: true });
     const conn = h.bank().connect('powerauth', { operation: { name: 'login' } });
     const remaining: Array<number | undefined> = [];
@@ -58,7 +58,7 @@ describe('powerauth: ≤0.21 Data Adapters (401 failures, no lookup, no consent)
     expect(conn.status.status).toBe('active');
 
     h.sim.reset();
-    const payment = h.bank().connect('powerauth', { operation: { name: 'authorize_payment', data: 'A1*A100CZK*Q238400856/0300', formData: { parameters: [{ type: 'AMOUNT', id: 'operation.amount', amount: 100, currency: 'CZK' }, { type: 'KEY_VALUE', id: 'operation.account', value: '238400856/0300' }] } } });
+    const payment = h.bank({ powerauth: { showRemainingAttempts: true } }).connect('powerauth', { operation: { name: 'authorize_payment', data: 'A1*A100CZK*Q238400856/0300', formData: { parameters: [{ type: 'AMOUNT', id: 'operation.amount', amount: 100, currency: 'CZK' }, { type: 'KEY_VALUE', id: 'operation.account', value: '238400856/0300' }] } } });
     try {
       for await (const c of payment.authenticate()) {
         if (c.type === 'otp') {
@@ -69,9 +69,11 @@ describe('powerauth: ≤0.21 Data Adapters (401 failures, no lookup, no consent)
     } catch (e) {
       error = e;
     }
-    // Legacy 401 bodies carry remainingAttempts: shown, counting down to the bank's block.
+    // polybank's own count (the legacy 401 bodies' remainingAttempts are not shown: nobody's would have none).
     expect(remaining).toEqual([undefined, 4, 3, 2, 1]);
-    expect(isConnectionError(error) && error.reason).toBe('account_locked');
+    // remainingAttempts 0 on the message is no lock: the step's tries ran out.
+    expect(isConnectionError(error) && error.reason).toBe('auth_rejected');
+    expect(error).toMatchObject({ providerCode: 'SMS_AUTHORIZATION_FAILED' });
   });
 });
 

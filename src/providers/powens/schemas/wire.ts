@@ -1,3 +1,4 @@
+import { WireAmount } from '../../../provider.js';
 /**
  * Powens API 2.0 wire formats (zod/mini): the single source of the wire types.
  *
@@ -13,7 +14,6 @@ const Text = z.string().check(z.minLength(1));
 /** `"YYYY-MM-DD HH:MM:SS"`, no offset; read in the configured time zone by the mapping. */
 const SqlDateTime = z.string();
 /** An amount as it comes: a JSON number (Powens) or a decimal string (proxies). */
-export const WireAmount = z.union([z.number(), z.string()]);
 
 // ---------------------------------------------------------------- errors
 
