@@ -4,12 +4,15 @@
  * the bundled simulators (offline); `--auto` answers with the simulated person's answers.
  */
 import { EXIT, HELP, UsageError, packageVersion, parseCommand } from './args.js';
+import type * as DemoModule from './demo.js';
+
+type DemoModule = typeof DemoModule;
 
 /**
  * The demo's own libraries are optional peers of polybank (a backend that only links banks
  * does not install a prompt library or msw): say what to install when one is missing.
  */
-async function loadDemo(): Promise<typeof import('./demo.js')> {
+async function loadDemo(): Promise<DemoModule> {
   try {
     return await import('./demo.js');
   } catch (error) {
@@ -17,6 +20,7 @@ async function loadDemo(): Promise<typeof import('./demo.js')> {
     if (!missing) throw error;
     throw new Error(
       `the demo needs ${missing}, an optional peer of polybank: npm install --save-dev @clack/prompts msw (or run npx -p polybank -p @clack/prompts -p msw polybank demo)`,
+      { cause: error },
     );
   }
 }
