@@ -7,7 +7,8 @@ export default defineConfig({
   entry: buildEntries(),
   format: ['esm', 'cjs'],
   dts: true,
-  sourcemap: true,
+  // Source maps only when asked (the size benchmark traces chunks back to sources): they would double the install.
+  sourcemap: process.env.POLYBANK_SOURCEMAP === '1',
   clean: true,
   splitting: true,
   treeshake: true,
@@ -15,6 +16,8 @@ export default defineConfig({
   platform: 'neutral',
   // Keep 'node:' specifiers: Deno and Bun resolve them, bare 'http' they may not.
   removeNodeProtocol: false,
-  // Dependencies and peer dependencies are external by default; node: builtins too.
+  // Dependencies and peer dependencies are external by default; node: builtins too. zod is bundled:
+  // only the parts used (zod/mini tree-shakes), not an 8 MiB install (scripts/build.mjs ships its types).
   external: [/^node:/],
+  noExternal: [/^zod(\/|$)/],
 });

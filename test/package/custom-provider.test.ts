@@ -41,7 +41,7 @@ describe('a fifth provider written outside the tree (examples/custom-provider)',
     const stage = mkdtempSync(join(root, '.tmp', 'custom-provider-'));
     const pkg = join(stage, 'polybank');
     mkdirSync(pkg);
-    run(join(root, 'node_modules/.bin/tsup'), ['--out-dir', join(pkg, 'dist')], root);
+    run(process.execPath, [join(root, 'scripts/build.mjs'), '--out-dir', join(pkg, 'dist')], root);
     for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE']) copyFileSync(join(root, file), join(pkg, file));
     run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', stage], pkg);
     const tarball = readdirSync(stage).find((f) => f.endsWith('.tgz'));

@@ -1,12 +1,46 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { entries } from '../../scripts/entries.mjs';
 
-const ENTRIES = ['polybank', 'polybank/fintecture', 'polybank/powens', 'polybank/flinks', 'polybank/powerauth', 'polybank/testing', 'polybank/redis'];
+// Every public entry but polybank/bullmq, whose peers (bullmq, ioredis) a user installs themselves.
+const ENTRIES = entries()
+  .map((e) => (e.subpath === '.' ? 'polybank' : `polybank/${e.subpath}`))
+  .filter((name) => name !== 'polybank/bullmq');
 const root = resolve('.');
 let project = '';
 let tarball = '';
+/** What `npm install polybank` alone brought: package names and bytes, before any optional peer. */
+let production: { packages: string[]; bytes: number } = { packages: [], bytes: 0 };
+
+/**
+ * The production install budget (#16): at most 8 packages and at most twice the official
+ * Fintecture SDK's install (fintecture-client 1.x with its dependencies: 3.4 MiB measured by
+ * `npm run bench`, section size). A new production dependency that breaks it fails here.
+ */
+const MAX_PACKAGES = 8;
+const MAX_BYTES = 2 * 3.4 * 1024 * 1024;
+
+function du(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += du(path);
+    else if (entry.isFile()) total += statSync(path).size;
+  }
+  return total;
+}
+
+function installed(modules: string): string[] {
+  const names: string[] = [];
+  for (const entry of readdirSync(modules, { withFileTypes: true })) {
+    if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+    if (entry.name.startsWith('@')) for (const scoped of readdirSync(join(modules, entry.name))) names.push(`${entry.name}/${scoped}`);
+    else names.push(entry.name);
+  }
+  return names.sort();
+}
 
 function run(command: string, args: string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_loglevel: 'error' } });
@@ -14,7 +48,7 @@ function run(command: string, args: string[], cwd: string): string {
 
 describe('the published package', () => {
   beforeAll(() => {
-    run(join(root, 'node_modules/.bin/tsup'), [], root);
+    run('npm', ['run', 'build'], root);
     mkdirSync(join(root, '.tmp'), { recursive: true });
     const work = mkdtempSync(join(root, '.tmp', 'pack-'));
     run('npm', ['pack', '--silent', '--pack-destination', work], root);
@@ -23,7 +57,37 @@ describe('the published package', () => {
     project = mkdtempSync(join('/tmp', 'polybank-user-'));
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', version: '1.0.0', private: true }));
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], project);
+    production = { packages: installed(join(project, 'node_modules')), bytes: du(join(project, 'node_modules')) };
+    // What polybank/testing and the demo need, as the README says: msw and @clack/prompts (optional peers).
+    const peers = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).peerDependencies as Record<string, string>;
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', `msw@${peers.msw}`, `@clack/prompts@${peers['@clack/prompts']}`], project);
   }, 240_000);
+
+  it('installs within the production budget: at most 8 packages, at most twice the official Fintecture SDK', () => {
+    expect(production.packages).toEqual(['eventemitter3', 'ky', 'polybank']);
+    expect(production.packages.length).toBeLessThanOrEqual(MAX_PACKAGES);
+    expect(production.bytes).toBeLessThanOrEqual(MAX_BYTES);
+  });
+
+  it('its declarations type-check in a strict user project without zod installed (zod ships inside)', () => {
+    const source = `
+      import { Polybank, Account, type Account as AccountT, type Challenge } from 'polybank';
+      import { flinks } from 'polybank/flinks';
+      import { defineProvider } from 'polybank/provider';
+      const bank = new Polybank({ providers: [flinks({ customerId: '43387ca6-0391-4c82-857d-70d95f087ecb' })] });
+      const conn = bank.connect('flinks', { institution: 'FlinksCapital', username: 'u', password: 'p' });
+      const parsed: AccountT = Account.parse({});
+      const amount: string | undefined = parsed.balances.current?.amount;
+      const handle = (c: Challenge): string => (c.type === 'questions' ? c.prompts[0].text : c.type);
+      // @ts-expect-error: not a Flinks input field
+      bank.connect('flinks', { institution: 'x', username: 'u', password: 'p', nope: 1 });
+      void conn; void amount; void handle; void defineProvider;
+    `;
+    writeFileSync(join(project, 'app.ts'), source);
+    writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, noUncheckedIndexedAccess: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: [] }, files: ['app.ts'] }));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')), type: 'module' }));
+    expect(() => run(join(root, 'node_modules/.bin/tsc'), ['-p', project], project)).not.toThrow();
+  });
 
   it('ships only dist and docs, and is side-effect free', () => {
     const files = run('tar', ['-tzf', tarball], root).split('\n').filter(Boolean);
@@ -64,7 +128,8 @@ describe('the published package', () => {
       console.log(JSON.stringify(results));`;
     writeFileSync(join(project, 'esm.mjs'), script);
     const out = JSON.parse(run(process.execPath, ['esm.mjs'], project)) as Record<string, string[]>;
-    expect(out.polybank).toEqual(expect.arrayContaining(['Polybank', 'ConnectionError', 'isPolybankError', 'toMoney', 'Account']));
+    expect(out.polybank).toEqual(expect.arrayContaining(['Polybank', 'ConnectionError', 'isPolybankError', 'Account']));
+    expect(out['polybank/provider']).toEqual(expect.arrayContaining(['defineProvider', 'failureTable', 'toMoney']));
     expect(out['polybank/testing']).toEqual(expect.arrayContaining(['Simulator', 'startSimulatorServer']));
     expect(Object.keys(out)).toEqual(ENTRIES);
   });

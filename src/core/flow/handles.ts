@@ -34,21 +34,28 @@ function otp(data: ChallengeDataOf<'otp'>, actions: HandleActions): OtpChallenge
   return { ...handle, resend: () => resend(data.id) };
 }
 
+/** The schema checked that the list has an item; the handle's type says so (`list[0]` is defined). */
+function atLeastOne<T>(list: readonly T[], id: string): readonly [T, ...T[]] {
+  const [first, ...rest] = list;
+  if (first === undefined) throw new TypeError(`challenge ${id} has an empty list`);
+  return [first, ...rest];
+}
+
 /** The frozen handle for a challenge. */
 export function challengeHandle(data: ChallengeData, actions: HandleActions): Challenge {
   let handle: Challenge;
   switch (data.type) {
     case 'credentials':
-      handle = answerable(data, actions) satisfies CredentialsChallenge;
+      handle = { ...answerable(data, actions), fields: atLeastOne(data.fields, data.id) } satisfies CredentialsChallenge;
       break;
     case 'otp':
       handle = otp(data, actions);
       break;
     case 'questions':
-      handle = answerable(data, actions) satisfies QuestionsChallenge;
+      handle = { ...answerable(data, actions), prompts: atLeastOne(data.prompts, data.id) } satisfies QuestionsChallenge;
       break;
     case 'choice':
-      handle = answerable(data, actions) satisfies ChoiceChallenge;
+      handle = { ...answerable(data, actions), options: atLeastOne(data.options, data.id) } satisfies ChoiceChallenge;
       break;
     case 'redirect':
       handle = answerable(data, actions) satisfies RedirectChallenge;

@@ -190,13 +190,19 @@ type WithAnswer<D, A> = Readonly<D> & {
   answer(answer: A): void;
 };
 
-export type CredentialsChallenge = WithAnswer<ChallengeDataOf<'credentials'>, CredentialsAnswer>;
+/**
+ * A list the provider always sends at least one item of (the schema checks it): typed as
+ * such, so that `challenge.prompts[0]` is defined under `noUncheckedIndexedAccess`.
+ */
+type AtLeastOne<D, K extends keyof D> = Omit<D, K> & { readonly [P in K]: D[P] extends ReadonlyArray<infer T> ? readonly [T, ...T[]] : D[P] };
+
+export type CredentialsChallenge = WithAnswer<AtLeastOne<ChallengeDataOf<'credentials'>, 'fields'>, CredentialsAnswer>;
 export type OtpChallenge = WithAnswer<ChallengeDataOf<'otp'>, OtpAnswer> & {
   /** Asks the provider for a new code (present only when `canResend`). Never called by the SDK on its own. */
   resend?: () => Promise<void>;
 };
-export type QuestionsChallenge = WithAnswer<ChallengeDataOf<'questions'>, QuestionsAnswer>;
-export type ChoiceChallenge = WithAnswer<ChallengeDataOf<'choice'>, ChoiceAnswer>;
+export type QuestionsChallenge = WithAnswer<AtLeastOne<ChallengeDataOf<'questions'>, 'prompts'>, QuestionsAnswer>;
+export type ChoiceChallenge = WithAnswer<AtLeastOne<ChallengeDataOf<'choice'>, 'options'>, ChoiceAnswer>;
 /** Needs no answer: the loop polls the provider until approved, refused or expired. */
 export type DecoupledChallenge = Readonly<ChallengeDataOf<'decoupled'>>;
 export type RedirectChallenge = WithAnswer<ChallengeDataOf<'redirect'>, RedirectAnswer>;
