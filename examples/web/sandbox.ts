@@ -173,7 +173,7 @@ export async function startSandbox(options: SandboxOptions, callbackUrl: string)
       if (challenge.type !== 'credentials') return hint ? { hint } : {};
       // The case decides the connector's list fields the way the autopilot fills them.
       const auto = ((await driver.answer(challenge as never, sim, scenario)) ?? {}) as Record<string, string>;
-      const preset = Object.fromEntries(challenge.fields.filter((f) => f.choices && auto[f.name] !== undefined).map((f) => [f.name, auto[f.name] as string]));
+      const preset = Object.fromEntries(challenge.fields.filter((f) => (f.choices ?? f.suggestions) && auto[f.name] !== undefined).map((f) => [f.name, auto[f.name] as string]));
       return { ...(hint ? { hint } : {}), ...(Object.keys(preset).length ? { preset } : {}) };
     },
     close: () => server.close(),

@@ -52,7 +52,7 @@ describe('npx polybank demo, driven through a terminal (tmux)', () => {
   it('picks a provider and scenario from menus, answers a text-or-call choice and a code, shows accounts', async () => {
     const s = startDemo('');
     await waitFor(s, 'Provider');
-    keys(s, 'Down', 'Down', 'Enter'); // Flinks
+    keys(s, 'Down', 'Enter'); // Flinks (the menu lists the provider folders: fintecture, flinks, powens, powerauth)
     await waitFor(s, 'Scenario');
     for (let i = 0; i < 9; i++) keys(s, 'Down'); // td_2step
     keys(s, 'Enter');
@@ -128,7 +128,7 @@ describe('npx polybank demo, driven through a terminal (tmux)', () => {
     keys(s, 'Left', 'Enter'); // Yes
     const end = await waitFor(s, '[exit');
     expect(end).toContain('✓ active');
-    expect(end).toMatch(/Spořící účet v EUR\s+other\s+1\.90 EUR/);
+    expect(end).toMatch(/Spořící účet v EUR\s+savings\s+1\.90 EUR/);
     expect(end).toContain('[exit 0]');
     // The password typed is masked on screen.
     expect(end).toMatch(/◇ {2}Password\n│ {2}▪▪▪▪▪▪\n/);
@@ -223,7 +223,7 @@ describe('polybank command line', () => {
       [['demo', '--provder', 'flinks'], "Unknown option '--provder'"],
       [['demo', '--provider'], "Option '--provider <value>' argument missing"],
       [['dmeo'], "unknown command 'dmeo'"],
-      [['demo', '--auto', '--provider', 'plaid'], "unknown provider 'plaid'; one of: fintecture, powens, flinks, powerauth"],
+      [['demo', '--auto', '--provider', 'plaid'], "unknown provider 'plaid'; one of: fintecture, flinks, powens, powerauth"],
     ] as const) {
       const result = await cli(...args);
       expect(result.code, args.join(' ')).toBe(2);

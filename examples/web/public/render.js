@@ -69,7 +69,8 @@ function credentials(challenge, preset) {
     } else if (f.suggestions) {
       // An advisory list: suggestions to pick from, any other value typed in.
       const list = `${f.name}-suggestions`;
-      input = h('span', {}, h('input', { name: f.name, type: 'text', list, autocomplete: 'off', value: preset?.[f.name] }), h('datalist', { id: list }, f.suggestions.map((c) => h('option', { value: c.value, text: c.label }))));
+      input = h('input', { name: f.name, type: 'text', list, autocomplete: 'off', value: preset?.[f.name] });
+      body.push(h('datalist', { id: list }, f.suggestions.map((c) => h('option', { value: c.value, text: c.label }))));
     } else {
       const secret = f.secret || f.kind === 'password';
       const autocomplete = secret ? 'current-password' : /user|login|ident/i.test(f.name) ? 'username' : 'off';

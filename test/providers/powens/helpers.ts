@@ -32,11 +32,11 @@ export function fields(scenario: string, password = '1234'): Record<string, stri
 }
 
 /** Runs a loop to its end, answering with `answer`; returns the challenge types seen. */
-export async function drive(conn: { authenticate(): AsyncGenerator<Challenge> }, answer: (c: Challenge) => void = () => undefined): Promise<string[]> {
+export async function drive(conn: { authenticate(): AsyncGenerator<Challenge> }, answer: (c: Challenge) => unknown = () => undefined): Promise<string[]> {
   const seen: string[] = [];
   for await (const challenge of conn.authenticate()) {
     seen.push(challenge.type);
-    answer(challenge);
+    await answer(challenge);
   }
   return seen;
 }

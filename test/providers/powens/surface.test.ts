@@ -256,7 +256,7 @@ describe('own-property lookups of provider-defined names', () => {
 });
 
 describe('doubleotp: the second prompt quotes the first answer (as the sandbox does)', () => {
-  it('the plain loop goes through both prompts', async () => {
+  it('the plain loop goes through both prompts; the second label never shows the first answer', async () => {
     const conn = h.bank().connect('powens', { connector: POWENS_TEST_CONNECTOR, fields: fields('doubleotp') });
     const labels: string[] = [];
     await drive(conn, (c) => {
@@ -264,7 +264,31 @@ describe('doubleotp: the second prompt quotes the first answer (as the sandbox d
       labels.push(c.label ?? '');
       c.answer({ code: 'abcd' });
     });
-    expect(labels).toEqual(['Dites abcd', 'Dites abcd (vous avez répondu « abcd »)']);
+    // The sandbox's first prompt names the code before anyone typed it; the second quotes what was typed: redacted.
+    expect(labels).toEqual(['Dites abcd', 'Dites [REDACTED] (vous avez répondu « [REDACTED] »)']);
     expect(conn.status.status).toBe('active');
+  });
+
+  it('#14 item 4: conn.checkpoint() at each prompt and begin/continue work (the leak guard stays on)', async () => {
+    const conn = h.bank().connect('powens', { connector: POWENS_TEST_CONNECTOR, fields: fields('doubleotp') });
+    const checkpoints: string[] = [];
+    await drive(conn, async (c) => {
+      if (c.type !== 'otp') return;
+      checkpoints.push(JSON.stringify(await conn.checkpoint()));
+      c.answer({ code: 'abcd' });
+    });
+    expect(checkpoints).toHaveLength(2);
+    expect(checkpoints[1]).not.toContain('« abcd »');
+    expect(conn.status.status).toBe('active');
+
+    const bank = h.bank();
+    let progress = await bank.begin('powens', { connector: POWENS_TEST_CONNECTOR, fields: fields('doubleotp') });
+    const seen: string[] = [];
+    for (let i = 0; progress.status.status !== 'active' && i < 6; i++) {
+      seen.push(progress.challenge?.type ?? progress.status.status);
+      progress = await bank.continue(progress.id, progress.challenge?.type === 'otp' ? { code: 'abcd' } : undefined);
+    }
+    expect(seen).toEqual(['otp', 'otp']);
+    expect(progress.status.status).toBe('active');
   });
 });
