@@ -4,7 +4,7 @@
  * (images included once).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Polybank, type Challenge, type Connection, type PolybankOptions } from '../../src/index.js';
+import { Polybank, type Challenge, type Connection } from '../../src/index.js';
 import { drivers, startSimulatorServer, type Simulator, type SimulatorServer } from '../../src/testing/index.js';
 
 const BUDGET = 64 * 1024;
@@ -22,7 +22,7 @@ describe.each(Object.values(drivers))('$id: the largest checkpoint of every scen
   });
 
   it.each(driver.scenarios.map((s) => [s.name, s] as const))('%s', async (_name, scenario) => {
-    const bank = new Polybank({ providers: [driver.provider(sim)] } as PolybankOptions<never>);
+    const bank = new Polybank({ providers: [driver.provider(sim)] });
     const conn = bank.connect(driver.id as never, scenario.input as never) as Connection;
     let max = 0;
     let taken = 0;

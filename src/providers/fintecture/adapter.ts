@@ -160,6 +160,8 @@ export function fintectureAdapter(config: FintectureConfig, signingKey: Promise<
 
   return {
     schemas: { input: InputSchema, ref: RefSchema, state: StateSchema },
+    // Wire schemas validate every body and the mapping is typed: the core's model pass is for tests.
+    typedOutput: true,
     http: {
       baseUrl: config.baseUrl,
       failures,

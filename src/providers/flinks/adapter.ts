@@ -122,6 +122,8 @@ export function createAdapter(options: ResolvedOptions): Omit<FlinksAdapter, 'id
 
   return {
     schemas: { input: FlinksInput, ref: FlinksRef, state: FlinksState },
+    // Wire schemas validate every body and the mapping is typed: the core's model pass is for tests.
+    typedOutput: true,
     http: { baseUrl: options.servicesUrl, failures: flinksFailures, requestId: requestIdOf },
     actions: flinksActions(client, sessions, options),
 

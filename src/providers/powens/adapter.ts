@@ -338,6 +338,8 @@ export function createPowensAdapter(config: PowensConfig): Omit<PowensAdapter, '
 
   return {
     schemas: { input: PowensInput, ref: PowensRef, state: PowensState },
+    // Wire schemas validate every body and the mapping is typed: the core's model pass is for tests.
+    typedOutput: true,
     http: { baseUrl: config.baseUrl, failures, requestId: requestIdOf },
     actions: powensActions({ api, config, accountsOf }),
 

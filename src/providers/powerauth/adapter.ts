@@ -126,6 +126,8 @@ export function createAdapter(settings: Settings): Omit<PowerAuthAdapter, 'id' |
 
   return {
     schemas: { input: Input, ref: Ref, state: State },
+    // Wire schemas validate every body and the mapping is typed: the core's model pass is for tests.
+    typedOutput: true,
     http: { baseUrl: settings.baseUrl, failures, requestId: traceId },
 
     async start(ctx, input) {
