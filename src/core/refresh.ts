@@ -1,6 +1,6 @@
 import type { Connection } from './connection.js';
 import { AbortedError, isPolybankError, type PolybankError } from './errors.js';
-import { Slots } from './http.js';
+import { Slots } from './slots.js';
 import { sleep } from './polling.js';
 import type { Account } from './model/account.js';
 

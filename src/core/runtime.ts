@@ -1,5 +1,6 @@
 import type { Checkpoint, CheckpointCodec, SealedBlob } from './checkpoint.js';
-import type { ProviderHttp, RequestEvent } from './http.js';
+import type { RequestEvent } from './http.js';
+import type { ProviderHttp } from './transport.js';
 import type { Logger } from './logger.js';
 import type { Clock } from './polling.js';
 import type { Secrets } from './redact.js';

@@ -64,7 +64,7 @@ describe('the published package', () => {
   }, 240_000);
 
   it('installs within the production budget: at most 8 packages, at most twice the official Fintecture SDK', () => {
-    expect(production.packages).toEqual(['eventemitter3', 'ky', 'polybank']);
+    expect(production.packages).toEqual(['eventemitter3', 'polybank']);
     expect(production.packages.length).toBeLessThanOrEqual(MAX_PACKAGES);
     expect(production.bytes).toBeLessThanOrEqual(MAX_BYTES);
   });

@@ -5,7 +5,8 @@
  */
 import { ConnectionError, isPolybankError, type ConnectionErrorOptions } from '../errors.js';
 import { failureOf, type FailureHint } from '../failures.js';
-import type { CallScope, HttpRequest, HttpResponse, ProviderHttp, RequestEvent } from '../http.js';
+import type { CallScope, HttpRequest, HttpResponse, RequestEvent } from '../http.js';
+import type { ProviderHttp } from '../transport.js';
 import { log, type Logger } from '../logger.js';
 import type { ErrorReason } from '../model/status.js';
 import { paginate } from '../paginate.js';
