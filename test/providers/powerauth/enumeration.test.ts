@@ -58,8 +58,9 @@ async function observe(
     }
   } catch (error) {
     if (!isConnectionError(error)) throw error;
-    const { stack: _stack, ...rest } = error.toJSON();
-    seen.error = rest;
+    // The request id is a fresh random trace id for everyone: present for both, never the same.
+    const { stack: _stack, requestId, ...rest } = error.toJSON();
+    seen.error = { ...rest, requestId: typeof requestId === 'string' && /^[0-9a-f]{32}$/.test(requestId) ? 'a trace id' : requestId };
   }
   return seen;
 }
