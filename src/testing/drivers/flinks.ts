@@ -1,6 +1,6 @@
 import type { Challenge } from '../../core/model/challenge.js';
 import { flinks } from '../../providers/flinks/index.js';
-import { flinksSimulator } from '../flinks/index.js';
+import { flinksSimulator, flinksTime } from '../flinks/index.js';
 import type { FlinksSimState } from '../flinks/state.js';
 import type { Driver, DriverScenario } from './types.js';
 
@@ -92,4 +92,12 @@ export const flinksDriver: Driver<FlinksProvider, FlinksSimState> = {
     return undefined;
   },
   secretEndpoints: ['Authorize'],
+  stored(sim, options = {}) {
+    // A LoginId saved earlier (cached mode reads it without the user); a refused one Flinks no longer knows (deleted).
+    const loginId = crypto.randomUUID();
+    if (!options.refused) {
+      sim.state.logins.set(loginId, { loginId, institution: 'FlinksCapital', username: 'Greatday', language: 'en', scenario: 'flinkscapital/greatday', lastRefresh: flinksTime(sim.state.now()) });
+    }
+    return { loginId };
+  },
 };

@@ -1,5 +1,5 @@
 import { POWENS_TEST_CONNECTOR, powens } from '../../providers/powens/index.js';
-import { powensSimulator, type PowensSimState } from '../powens/index.js';
+import { powensSimulator, type PowensSimState, type PowensSimulator } from '../powens/index.js';
 import type { Simulator } from '../simulator.js';
 import { followBankRedirect, type Driver, type DriverScenario } from './types.js';
 
@@ -66,4 +66,8 @@ export const powensDriver: Driver<PowensProvider, PowensSimState> = {
     return undefined;
   },
   secretEndpoints: ['CreateConnection', 'UpdateConnection'],
+  stored(sim, options = {}) {
+    // SCARequired: the bank wants the user again (sca_required without a user present).
+    return (sim as unknown as PowensSimulator).storedConnection(options.refused ? { scenario: 'SCARequired', state: 'SCARequired' } : {});
+  },
 };

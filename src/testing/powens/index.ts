@@ -7,7 +7,7 @@
 import { signWebhook } from '../../providers/powens/webhooks.js';
 import type { PowensWebhookEvent } from '../../providers/powens/webhooks.js';
 import { Simulator } from '../simulator.js';
-import { POWENS_ROUTES, advance, backgroundSync, connectionJson, notFoundPage } from './routes.js';
+import { POWENS_ROUTES, advance, backgroundSync, connectionJson, notFoundPage, storeConnection } from './routes.js';
 import { createPowensState, sqlTime, type PowensSimState, type PowensSimulatorOptions, type SimConnection, type SimField } from './state.js';
 
 export { POWENS_SCENARIOS, createPowensState } from './state.js';
@@ -53,6 +53,15 @@ export class PowensSimulator extends Simulator<PowensSimState> {
   /** The requests of one endpoint the simulated API processed (with their bodies). */
   received(endpoint: string): PowensSimState['received'] {
     return this.state.received.filter((r) => r.endpoint === endpoint);
+  }
+
+  /**
+   * A connection linked earlier (a permanent user, a synced connection with its accounts),
+   * created without any request: the ref your database would hold. `state` leaves it in
+   * another connection state, e.g. `SCARequired` (a stored link that needs the user).
+   */
+  storedConnection(options: { scenario?: string; state?: string | null } = {}): { connectionId: number; userId: number; userToken: string } {
+    return storeConnection(this.state, options);
   }
 
   /** Runs the automatic (PSU-absent) sync Powens does every day: SCARequired scenarios end in SCARequired. */
