@@ -11,6 +11,7 @@ export default defineConfig({
     powerauth: 'src/providers/powerauth/index.ts',
     testing: 'src/testing/index.ts',
     redis: 'src/redis/index.ts',
+    bullmq: 'src/bullmq/index.ts',
     cli: 'src/cli/index.ts',
   },
   format: ['esm', 'cjs'],

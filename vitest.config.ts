@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^polybank$/, replacement: src('index.ts') },
       { find: /^polybank\/testing$/, replacement: src('testing/index.ts') },
       { find: /^polybank\/redis$/, replacement: src('redis/index.ts') },
+      { find: /^polybank\/bullmq$/, replacement: src('bullmq/index.ts') },
       { find: /^polybank\/(fintecture|powens|flinks|powerauth)$/, replacement: src('providers/$1/index.ts') },
     ],
   },

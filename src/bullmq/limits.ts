@@ -1,0 +1,107 @@
+/**
+ * What keeps workers apart, in one Lua script per job start: a lease per connection (its
+ * refresh never runs on two workers at once, whatever job asked for it) and a sliding-window
+ * reservation per provider (at most `requests` starts in any `perSeconds` window, across every
+ * worker on this Redis). The window is a log of the last `requests` reserved start times:
+ * a new start goes at `max(now, latest, n-th latest + window)`, on the Redis clock, and the
+ * caller sleeps until then. One round trip grants both; one more releases the lease.
+ */
+import { normalizeRate, type Rate } from '../core/refresh.js';
+
+/** The one ioredis method used here. */
+export interface EvalClient {
+  eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+}
+
+// KEYS: lease, rate window, last-run hash. ARGV: token, lease ms, requests (0: no limit),
+// window ms, longest wait worth holding a slot for, connection key.
+// Returns {0, wait ms, now, last run} granted; {1, lease ttl} busy; {2, wait ms} too far off.
+const ACQUIRE = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return {1, redis.call('PTTL', KEYS[1])} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = 0
+local n = tonumber(ARGV[3])
+if n > 0 then
+  local w = tonumber(ARGV[4])
+  local slot = now
+  local latest = redis.call('LINDEX', KEYS[2], 0)
+  if latest and tonumber(latest) > slot then slot = tonumber(latest) end
+  local nth = redis.call('LINDEX', KEYS[2], n - 1)
+  if nth and tonumber(nth) + w > slot then slot = tonumber(nth) + w end
+  wait = slot - now
+  if wait > tonumber(ARGV[5]) then return {2, wait} end
+  redis.call('LPUSH', KEYS[2], slot)
+  redis.call('LTRIM', KEYS[2], 0, n - 1)
+  redis.call('PEXPIRE', KEYS[2], wait + w + 1000)
+end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[2]) + wait)
+return {0, wait, now + wait, redis.call('HGET', KEYS[3], ARGV[6])}`;
+
+// KEYS: lease, last-run hash. ARGV: token, connection key, start time to record ('' on failure).
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+if ARGV[3] ~= '' then redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) end
+return 1`;
+
+// KEYS: lease. ARGV: token, ms. 1 when still ours.
+const RENEW = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
+export type Grant =
+  | { kind: 'granted'; waitMs: number; startsAt: number; lastRunAt?: number }
+  | { kind: 'busy'; retryInMs: number }
+  | { kind: 'too-far'; waitMs: number };
+
+export interface LimitKeys {
+  lease: string;
+  rate: string;
+  lastRun: string;
+}
+
+export interface AcquireOptions {
+  token: string;
+  key: string;
+  leaseMs: number;
+  rate?: { requests: number; perSeconds: number };
+  maxWaitMs: number;
+}
+
+export async function acquire(client: EvalClient, keys: LimitKeys, options: AcquireOptions): Promise<Grant> {
+  const { rate } = options;
+  const reply = (await client.eval(
+    ACQUIRE,
+    3,
+    keys.lease,
+    keys.rate,
+    keys.lastRun,
+    options.token,
+    Math.ceil(options.leaseMs),
+    rate?.requests ?? 0,
+    Math.ceil((rate?.perSeconds ?? 1) * 1000),
+    Math.floor(options.maxWaitMs),
+    options.key,
+  )) as [number, number, number?, string?];
+  const [status, ms] = reply;
+  if (status === 1) return { kind: 'busy', retryInMs: Math.max(0, Number(ms)) };
+  if (status === 2) return { kind: 'too-far', waitMs: Number(ms) };
+  const lastRun = reply[3];
+  return { kind: 'granted', waitMs: Number(ms), startsAt: Number(reply[2]), ...(lastRun ? { lastRunAt: Number(lastRun) } : {}) };
+}
+
+/** Ends the lease (if still ours); on success records when this run started, for "new transactions since the last run". */
+export async function release(client: EvalClient, keys: LimitKeys, token: string, key: string, succeededStartedAt: number | undefined): Promise<void> {
+  await client.eval(RELEASE, 2, keys.lease, keys.lastRun, token, key, succeededStartedAt === undefined ? '' : String(succeededStartedAt));
+}
+
+export async function renew(client: EvalClient, leaseKey: string, token: string, ms: number): Promise<boolean> {
+  return Number(await client.eval(RENEW, 1, leaseKey, token, Math.ceil(ms))) === 1;
+}
+
+/** `perProviderRate` as whole starts per window (0.5/s: 1 per 2 s), or undefined for no limit. */
+export function windowOf(rate: Rate | undefined): { requests: number; perSeconds: number } | undefined {
+  return rate === undefined ? undefined : normalizeRate(rate);
+}
