@@ -1,5 +1,5 @@
-import { Redis } from 'ioredis';
-import { Polybank, type Connection } from '../../src/index.js';
+
+import { Polybank } from '../../src/index.js';
 import { refreshQueue, refreshWorker, type QueueRefreshResult, type RefreshWorkerOptions } from '../../src/bullmq/index.js';
 import { drivers, startSimulatorServer, type Simulator, type SimulatorServer } from '../../src/testing/index.js';
 import { startRedis, type RedisHandle } from '../support/redis.js';
@@ -86,4 +86,4 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
   }
 }
 
-export type { Connection, Redis };
+
