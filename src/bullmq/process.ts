@@ -15,9 +15,9 @@ import { acquire, release, renew, type EvalClient, type LimitKeys } from './limi
 import type { QueueRefreshResult, RateLimitedEvent } from './types.js';
 
 const DAY_MS = 86_400_000;
-/** How soon a job whose connection is busy elsewhere looks again, at most. */
-const BUSY_RETRY_MAX_MS = 2_000;
-const BUSY_RETRY_MIN_MS = 100;
+/** How soon a job whose connection is busy elsewhere looks again (sooner if the lease ends sooner). */
+const BUSY_RETRY_MS = 250;
+const MIN_DELAY_MS = 50;
 
 export interface ProcessHost {
   /** Opens a stored connection (`bank.connection(provider, ref)`). */
@@ -70,13 +70,13 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
   const grant = await acquire(host.client, keys, { token: leaseToken, key: data.key, leaseMs: host.leaseMs, maxWaitMs: host.maxRateWaitMs, ...rateOption(host.rate(data.provider)) });
   if (grant.kind === 'busy') {
     // Another job of this connection runs on some worker: look again once its lease is likely gone.
-    await job.moveToDelayed(Date.now() + Math.min(BUSY_RETRY_MAX_MS, Math.max(BUSY_RETRY_MIN_MS, grant.retryInMs)), token);
+    await job.moveToDelayed(Date.now() + Math.max(MIN_DELAY_MS, Math.min(BUSY_RETRY_MS, grant.retryInMs)), token);
     throw new DelayedError();
   }
   if (grant.kind === 'too-far') {
     host.rateLimited({ provider: data.provider, key: data.key, jobId: job.id, waitMs: grant.waitMs });
     // Not worth holding a worker slot for: back to the queue until the window has room.
-    await job.moveToDelayed(Date.now() + Math.max(BUSY_RETRY_MIN_MS, grant.waitMs - host.maxRateWaitMs / 2), token);
+    await job.moveToDelayed(Date.now() + Math.max(MIN_DELAY_MS, grant.waitMs - host.maxRateWaitMs / 2), token);
     throw new DelayedError();
   }
 
