@@ -1,8 +1,9 @@
 /**
  * AIS access tokens: one per connection, from the code exchange, refreshed with the
  * refresh token shortly before expiry or once after a 401. The adapter instance keeps
- * the newest token per refresh token in memory (a data call cannot hand a new token back
- * to its session), and concurrent callers share one refresh request.
+ * the newest token per refresh token in memory, and concurrent callers share one refresh
+ * request. A rotated refresh token also goes back to the connection (its `ref` event): the
+ * old one is revoked, and another process holding the stored ref needs the new one.
  */
 import { isAbortedError } from '../../core/errors.js';
 import type { AdapterContext, Session } from '../../core/provider.js';
@@ -84,6 +85,10 @@ export class AisTokens {
       fresh = await this.#refresh(ctx, refreshKey, this.#byRefreshToken.get(refreshKey)?.refreshToken ?? refreshKey);
     }
     ctx.secrets.add(fresh.accessToken, fresh.refreshToken);
+    const customerId = (session.state as { customerId?: unknown } | null)?.customerId;
+    if (fresh.refreshToken && fresh.refreshToken !== refreshKey && typeof customerId === 'string') {
+      ctx.update({ sealed: { refreshToken: fresh.refreshToken }, ref: { customerId, refreshToken: fresh.refreshToken } });
+    }
     return fresh.accessToken;
   }
 
