@@ -6,11 +6,30 @@
  * a new start goes at `max(now, latest, n-th latest + window)`, on the Redis clock, and the
  * caller sleeps until then. One round trip grants both; one more releases the lease.
  */
+import { createHash } from 'node:crypto';
 import { normalizeRate, type Rate } from '../core/refresh.js';
 
-/** The one ioredis method used here. */
+/** The two ioredis methods used here. */
 export interface EvalClient {
   eval(script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+  evalsha(sha: string, numKeys: number, ...args: Array<string | number>): Promise<unknown>;
+}
+
+const shas = new Map<string, string>();
+
+/** EVALSHA (the script is sent once per Redis, not with every job); EVAL when Redis does not know it yet. */
+async function run(client: EvalClient, script: string, numKeys: number, ...args: Array<string | number>): Promise<unknown> {
+  let sha = shas.get(script);
+  if (!sha) {
+    sha = createHash('sha1').update(script).digest('hex');
+    shas.set(script, sha);
+  }
+  try {
+    return await client.evalsha(sha, numKeys, ...args);
+  } catch (error) {
+    if (!String((error as Error)?.message ?? '').startsWith('NOSCRIPT')) throw error;
+    return client.eval(script, numKeys, ...args);
+  }
 }
 
 // KEYS: lease, rate window, last-run hash. ARGV: token, lease ms, requests (0: no limit),
@@ -72,7 +91,8 @@ export interface AcquireOptions {
 
 export async function acquire(client: EvalClient, keys: LimitKeys, options: AcquireOptions): Promise<Grant> {
   const { rate } = options;
-  const reply = (await client.eval(
+  const reply = (await run(
+    client,
     ACQUIRE,
     3,
     keys.lease,
@@ -94,11 +114,11 @@ export async function acquire(client: EvalClient, keys: LimitKeys, options: Acqu
 
 /** Ends the lease (if still ours); on success records when this run started, for "new transactions since the last run". */
 export async function release(client: EvalClient, keys: LimitKeys, token: string, key: string, succeededStartedAt: number | undefined): Promise<void> {
-  await client.eval(RELEASE, 2, keys.lease, keys.lastRun, token, key, succeededStartedAt === undefined ? '' : String(succeededStartedAt));
+  await run(client, RELEASE, 2, keys.lease, keys.lastRun, token, key, succeededStartedAt === undefined ? '' : String(succeededStartedAt));
 }
 
 export async function renew(client: EvalClient, leaseKey: string, token: string, ms: number): Promise<boolean> {
-  return Number(await client.eval(RENEW, 1, leaseKey, token, Math.ceil(ms))) === 1;
+  return Number(await run(client, RENEW, 1, leaseKey, token, Math.ceil(ms))) === 1;
 }
 
 /** `perProviderRate` as whole starts per window (0.5/s: 1 per 2 s), or undefined for no limit. */

@@ -49,6 +49,8 @@ export interface RefreshWorkerEvents<Id extends string = string, Ref = unknown> 
   rateLimited: [event: RateLimitedEvent<Id>];
   /** Infrastructure trouble (Redis, BullMQ, your hooks); jobs are retried or taken over. */
   error: [error: Error];
+  /** `close()` finished: no job runs in this process any more, its Redis connections are closed. */
+  closed: [];
 }
 
 /** One provider's counters in this worker process, and its queue's counts in Redis. */

@@ -244,6 +244,7 @@ class PolybankRefreshWorker<P extends AnyProvider> extends EventEmitter<RefreshW
         clearTimeout(deadline);
         await this.#client.quit().catch(() => this.#client.disconnect());
       }
+      this.#emit('closed');
     })();
     return this.#closing;
   }
