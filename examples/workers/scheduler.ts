@@ -6,7 +6,8 @@
  *
  *   POST /webhooks/powens/connection-synced   (registered for CONNECTION_SYNCED in the Powens console)
  *
- *   REDIS_URL, REDIS_PREFIX, DB_PATH, EVERY_MS (default 24 h), PORT, POWENS_WEBHOOK_SECRET
+ *   REDIS_URL, REDIS_PREFIX, DB_PATH, EVERY_MS (default 24 h), PORT, POWENS_WEBHOOK_SECRET,
+ *   ATTEMPTS (per job, default 5), BACKOFF_MS (first retry delay, default 5 s)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Redis } from 'ioredis';
@@ -18,7 +19,13 @@ import { AppDb } from './db.js';
 
 const db = new AppDb(env('DB_PATH'));
 const redis = new Redis(env('REDIS_URL', 'redis://127.0.0.1:6379'));
-const queue = refreshQueue(redis, { providers: PROVIDERS, prefix: env('REDIS_PREFIX', 'polybank'), keep: { completed: 100_000, failed: 100_000 } });
+const queue = refreshQueue(redis, {
+  providers: PROVIDERS,
+  prefix: env('REDIS_PREFIX', 'polybank'),
+  attempts: Number(env('ATTEMPTS', '5')),
+  backoffMs: Number(env('BACKOFF_MS', '5000')),
+  keep: { completed: 100_000, failed: 100_000 },
+});
 const every = Number(env('EVERY_MS', String(24 * 60 * 60_000)));
 
 const started = Date.now();

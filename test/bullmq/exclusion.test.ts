@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/providers/powens/index.js';
 import type { PowensSimulator, RecordedRequest } from '../../src/testing/index.js';
-import { prefixFor, queueOf, startRig, startWorker, store, until, type Rig } from './support.js';
+import { busiestWindow, prefixFor, queueOf, startRig, startWorker, store, until, type Rig } from './support.js';
 
 let rig: Rig;
 beforeAll(async () => {
@@ -10,17 +10,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rig?.stop();
 });
-
-/** The most requests that arrived in any window of `windowMs` (each window opening at an arrival). */
-export function busiestWindow(arrivals: number[], windowMs: number): number {
-  const sorted = [...arrivals].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while ((sorted[j] as number) < (sorted[i] as number) - windowMs + 1) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 function overlapping(requests: readonly RecordedRequest[]): Array<[RecordedRequest, RecordedRequest]> {
   const pairs: Array<[RecordedRequest, RecordedRequest]> = [];

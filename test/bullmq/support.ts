@@ -87,3 +87,15 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
 }
 
 
+
+/** The most requests that arrived in any window of `windowMs` (each window opening at an arrival). */
+export function busiestWindow(arrivals: number[], windowMs: number): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while ((sorted[j] as number) < (sorted[i] as number) - windowMs + 1) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
