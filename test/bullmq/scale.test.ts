@@ -217,10 +217,10 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
       expect(counts[provider].completed + counts[provider].failed, provider).toBe(PER_PROVIDER);
       expect(counts[provider]).toMatchObject({ waiting: 0, active: 0, schedulers: PER_PROVIDER });
     }
-    console.log(
+    process.stdout.write(
       `scale-out: ${CONNECTIONS} connections in ${(timings.cycleMs / 1000).toFixed(1)} s (${((CONNECTIONS / timings.cycleMs) * 1000).toFixed(0)}/s), ` +
         `scheduling ${timings.scheduleMs} ms, setup ${timings.setupMs} ms; ${faulted} faulted, ${takenOver.size} taken over, ${doubles.length} refreshed twice; ` +
-        `busiest ${RATE.perSeconds * 1000 - 100} ms window per provider: ${JSON.stringify(windows)} (limit ${RATE.requests})`,
+        `busiest ${RATE.perSeconds * 1000 - 100} ms window per provider: ${JSON.stringify(windows)} (limit ${RATE.requests})\n`,
     );
   }, 300_000);
 });
