@@ -12,7 +12,7 @@ import { execFileSync, fork, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { Queue, Worker } from 'bullmq';
+import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Polybank } from 'polybank';
 import { refreshQueue, refreshWorker } from 'polybank/bullmq';
@@ -71,6 +71,13 @@ const bank = () =>
   });
 const stored = async (count, providers = PROVIDERS) => (await ask('store', { count, providers })).refs;
 
+/** polybank's own scripts touch its `:limits:{provider}` keys (acquire has 3 keys, release 2); the rest are BullMQ's. */
+function labelOf(argv) {
+  const firstKey = String(argv[3] ?? '');
+  if (firstKey.includes(':limits:{')) return String(argv[2]) === '3' ? 'polybank lease+rate acquire' : 'polybank lease release';
+  return `bullmq ${String(argv[1]).slice(0, 7)} (${firstKey.split(':').slice(2).join(':') || 'no key'})`;
+}
+
 // ---------------------------------------------------------------- per-worker throughput
 let prefixes = 0;
 /** One refreshWorker working off `refs` as on-demand (or scheduled) jobs; returns the jobs per second and the Redis commands it sent. */
@@ -88,9 +95,11 @@ async function viaQueue(refs, { scheduled = false, monitor = false } = {}) {
   let monitorClient;
   if (monitor) {
     monitorClient = await redis.monitor();
-    monitorClient.on('monitor', (_time, argv) => {
+    monitorClient.on('monitor', (_time, argv, source) => {
+      // MONITOR also lists what scripts run inside Redis: only what clients sent is a round trip.
+      if (source === 'lua') return;
       const name = String(argv[0]).toLowerCase();
-      const label = name === 'evalsha' ? `evalsha ${String(argv[1]).slice(0, 8)}` : name;
+      const label = name === 'evalsha' ? labelOf(argv) : name;
       commands.set(label, (commands.get(label) ?? 0) + 1);
     });
     await sleep(100);
@@ -119,7 +128,8 @@ async function viaRefreshAll(refs, { limiters = false, monitor = false } = {}) {
   let monitorClient;
   if (monitor) {
     monitorClient = await redis.monitor();
-    monitorClient.on('monitor', (_time, argv) => {
+    monitorClient.on('monitor', (_time, argv, source) => {
+      if (source === 'lua') return;
       const name = String(argv[0]).toLowerCase();
       commands.set(name, (commands.get(name) ?? 0) + 1);
     });
@@ -174,14 +184,18 @@ async function burst(kind) {
   } else {
     const b = bank();
     for (let w = 0; w < 3; w++) {
+      const connection = redis.duplicate();
       const worker = new Worker('refresh-powerauth', async (job) => b.connection('powerauth', db.get(job.data.key).ref).accounts(), {
-        connection: redis.duplicate(),
+        connection,
         prefix,
         concurrency: 6,
         limiter: { max: 10, duration: 500 },
       });
       await worker.waitUntilReady();
-      closers.push(() => worker.close());
+      closers.push(async () => {
+        await worker.close();
+        connection.disconnect();
+      });
     }
   }
   const queue = refreshQueue(redis, { providers: ['powerauth'], prefix });
@@ -211,7 +225,7 @@ for (let i = 0; i < ROUNDS; i++) {
 }
 
 child.send({ type: 'stop' });
-redis.disconnect();
+await redis.quit();
 redisServer.kill('SIGTERM');
 
 emit({

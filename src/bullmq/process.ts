@@ -11,7 +11,8 @@ import type { Account } from '../core/model/account.js';
 import type { Transaction } from '../core/model/transaction.js';
 import { sleep } from '../core/polling.js';
 import { JobData, JobKind, type JobSummary } from './data.js';
-import { acquire, release, renew, type EvalClient, type LimitKeys } from './limits.js';
+import { acquire, renew, type EvalClient, type LimitKeys } from './limits.js';
+import type { DeferredReleases } from './releases.js';
 import type { QueueRefreshResult, RateLimitedEvent } from './types.js';
 
 const DAY_MS = 86_400_000;
@@ -24,6 +25,7 @@ export interface ProcessHost {
   open(provider: string, ref: unknown): Connection;
   client: EvalClient;
   limitKeys(provider: string, key: string): LimitKeys;
+  releases: DeferredReleases;
   rate(provider: string): { requests: number; perSeconds: number } | undefined;
   leaseMs: number;
   maxRateWaitMs: number;
@@ -67,7 +69,14 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
 
   const keys = host.limitKeys(data.provider, data.key);
   const leaseToken = `${job.id}:${token}`;
-  const grant = await acquire(host.client, keys, { token: leaseToken, key: data.key, leaseMs: host.leaseMs, maxWaitMs: host.maxRateWaitMs, ...rateOption(host.rate(data.provider)) });
+  const releasing = host.releases.take(data.provider);
+  let grant: Awaited<ReturnType<typeof acquire>>;
+  try {
+    grant = await acquire(host.client, keys, { token: leaseToken, key: data.key, leaseMs: host.leaseMs, maxWaitMs: host.maxRateWaitMs, ...rateOption(host.rate(data.provider)) }, releasing);
+  } catch (error) {
+    host.releases.giveBack(data.provider, releasing);
+    throw error;
+  }
   if (grant.kind === 'busy') {
     // Another job of this connection runs on some worker: look again once its lease is likely gone.
     await job.moveToDelayed(Date.now() + Math.max(MIN_DELAY_MS, Math.min(BUSY_RETRY_MS, grant.retryInMs)), token);
@@ -118,10 +127,7 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
     };
   } finally {
     clearInterval(renewal);
-    await release(host.client, keys, leaseToken, data.key, succeeded ? grant.startsAt : undefined).catch((error: unknown) => {
-      // The lease then ends by itself at its TTL.
-      host.error(error instanceof Error ? error : new Error(String(error)));
-    });
+    host.releases.defer(data.provider, { lease: keys.lease, token: leaseToken, key: data.key, ...(succeeded ? { startedAt: grant.startsAt } : {}) });
   }
   return settle(host, job, result);
 }

@@ -17,6 +17,7 @@ import { DEFAULT_PREFIX, limitKeys, queueName } from './keys.js';
 import { windowOf } from './limits.js';
 import { WorkerCounters } from './metrics.js';
 import { processJob, type ProcessHost } from './process.js';
+import { DeferredReleases } from './releases.js';
 import type { ProviderMetrics, QueueRefreshResult, RefreshWorkerEvents } from './types.js';
 
 export interface RefreshWorkerOptions<P extends AnyProvider = AnyProvider> {
@@ -101,6 +102,7 @@ class PolybankRefreshWorker<P extends AnyProvider> extends EventEmitter<RefreshW
   readonly #prefix: string;
   readonly #closingController = new AbortController();
   readonly #stopController = new AbortController();
+  #releases: DeferredReleases | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(bank: Polybank<P>, redis: Redis, options: RefreshWorkerOptions<P>) {
@@ -130,7 +132,10 @@ class PolybankRefreshWorker<P extends AnyProvider> extends EventEmitter<RefreshW
     this.#client = redis.duplicate({ maxRetriesPerRequest: null });
     this.#client.on('error', (error: Error) => this.#error(error));
 
+    const releases = new DeferredReleases(this.#client, (provider) => limitKeys(this.#prefix, provider).lastRun, (error) => this.#error(error));
+    this.#releases = releases;
     const host: ProcessHost = {
+      releases,
       open: (provider, ref) => bank.connection(provider as P['id'], ref as never) as Connection,
       client: this.#client,
       limitKeys: (provider, key) => {
@@ -239,6 +244,7 @@ class PolybankRefreshWorker<P extends AnyProvider> extends EventEmitter<RefreshW
       const deadline = setTimeout(() => this.#stopController.abort(), timeoutMs);
       try {
         await Promise.all([...this.#workers.values()].map((w) => w.close()));
+        await this.#releases?.flushAll();
         await Promise.all([...this.#queues.values()].map((q) => q.close()));
       } finally {
         clearTimeout(deadline);
