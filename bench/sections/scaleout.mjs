@@ -71,10 +71,10 @@ const bank = () =>
   });
 const stored = async (count, providers = PROVIDERS) => (await ask('store', { count, providers })).refs;
 
-/** polybank's own scripts touch its `:limits:{provider}` keys (acquire has 3 keys, release 2); the rest are BullMQ's. */
+/** polybank's own scripts touch its `:limits:{provider}` keys (acquire: lease, rate window, …; a late release: the last-run hash, leases); the rest are BullMQ's. */
 function labelOf(argv) {
   const firstKey = String(argv[3] ?? '');
-  if (firstKey.includes(':limits:{')) return String(argv[2]) === '3' ? 'polybank lease+rate acquire' : 'polybank lease release';
+  if (firstKey.includes(':limits:{')) return String(argv[4] ?? '').endsWith(':rate') ? 'polybank acquire (lease, rate slot, ending earlier leases)' : 'polybank late release (idle worker)';
   return `bullmq ${String(argv[1]).slice(0, 7)} (${firstKey.split(':').slice(2).join(':') || 'no key'})`;
 }
 

@@ -63,8 +63,13 @@ function idOfRequest(provider: ProviderId, request: RecordedRequest): string | u
   }
 }
 
-function waitForResults(db: { resultCount(): number }, count: number, timeoutMs: number, what: string): Promise<void> {
-  return until(() => db.resultCount() >= count, timeoutMs, what);
+async function waitForResults(db: { resultCount(): number }, count: number, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // Not too often: the count reads the whole table, and the workers write to it.
+  while (db.resultCount() < count) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (${db.resultCount()} of ${count})`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and a restart`, () => {
@@ -96,6 +101,7 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
       STALLED_MS: '1000',
       ATTEMPTS: String(ATTEMPTS),
       BACKOFF_MS: '200',
+      LOG_RETRIES: '1',
     };
     const procs: Proc[] = [];
     const worker = (name: string): Proc => {
@@ -133,6 +139,9 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
       await Promise.all(procs.map((p) => p.exited));
     }
 
+    // Retries the workers announced: `retry <key> <attempt> <code> <delay>`.
+    const retries = procs.flatMap((p) => p.output).filter((l) => l.startsWith('retry ')).map((l) => l.split(' '));
+    const lostResponse = new Set(retries.filter(([, , , code]) => code === 'timeout' || code === 'network').map(([, key]) => key as string));
     const results = db.results();
     const byKey = new Map<string, ResultRow[]>();
     for (const row of results) byKey.set(row.key, [...(byKey.get(row.key) ?? []), row]);
@@ -145,7 +154,7 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
     for (const key of reportedTwice) expect(takenOver.has(key), `${key} reported twice without a takeover`).toBe(true);
     // The killed worker's jobs (up to 4 queues × 12), plus any whose lock a starved worker failed to renew in time.
     expect(takenOver.size).toBeGreaterThan(0);
-    expect(takenOver.size).toBeLessThan(CONNECTIONS * 0.02);
+    expect(takenOver.size).toBeLessThanOrEqual(4 * 13 + CONNECTIONS * 0.01);
     expect(results.filter((r) => r.worker === 'w1-restarted').length).toBeGreaterThan(0);
 
     // At the simulators: one successful final read per connection; two only where a takeover re-ran it.
@@ -168,12 +177,13 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
     for (const [key] of rig.db) {
       const count = finals.get(key) ?? 0;
       if (refused.has(key)) expect(count, key).toBe(0);
-      else if (takenOver.has(key)) expect(count, key).toBeGreaterThanOrEqual(1);
-      else expect(count, `${key}: ${count} refreshes at the provider`).toBe(1);
+      else if (takenOver.has(key) || lostResponse.has(key)) expect(count, key).toBeGreaterThanOrEqual(1);
+      else expect(count, `${key}: ${count} refreshes at the provider (${JSON.stringify(byKey.get(key))}, retries ${JSON.stringify(retries.filter((r) => r[1] === key))})`).toBe(1);
       if (count > 1) doubles.push(key);
-      expect(count).toBeLessThanOrEqual(2);
+      expect(count).toBeLessThanOrEqual(3);
     }
-    for (const key of doubles) expect(takenOver.has(key)).toBe(true);
+    // Twice only where a dead worker's job was taken over, or where a response was lost on the way (a timeout: the provider answered, the worker never read it).
+    for (const key of doubles) expect(takenOver.has(key) || lostResponse.has(key)).toBe(true);
 
     // ------------------------------------------------------------ faults and refusals
     const finalRow = (key: string) => (byKey.get(key) ?? []).at(-1) as ResultRow;
@@ -220,7 +230,7 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
     }
     process.stdout.write(
       `scale-out: ${CONNECTIONS} connections in ${(timings.cycleMs / 1000).toFixed(1)} s (${((CONNECTIONS / timings.cycleMs) * 1000).toFixed(0)}/s), ` +
-        `scheduling ${timings.scheduleMs} ms, setup ${timings.setupMs} ms; ${faulted} faulted, ${takenOver.size} taken over, ${doubles.length} refreshed twice; ` +
+        `scheduling ${timings.scheduleMs} ms, setup ${timings.setupMs} ms; ${faulted} faulted, ${retries.length} retries, ${takenOver.size} taken over, ${lostResponse.size} lost responses, ${doubles.length} refreshed twice; ` +
         `busiest ${RATE.perSeconds * 1000 - 100} ms window per provider: ${JSON.stringify(windows)} (limit ${RATE.requests})\n`,
     );
   }, 300_000);
