@@ -6,7 +6,7 @@ import type { Driver } from './types.js';
 
 export { fintectureDriver, flinksDriver, powensDriver, powerauthDriver };
 export { followBankRedirect } from './types.js';
-export type { Driver, DriverScenario } from './types.js';
+export type { Driver, DriverScenario, StoredOptions } from './types.js';
 
 /** Every provider's driver, by id. */
 export const drivers: Readonly<Record<'fintecture' | 'powens' | 'flinks' | 'powerauth', Driver>> = {
