@@ -111,7 +111,7 @@ function rowsOf(results) {
       target: 'info',
       status: '',
     });
-    for (const [kind, label] of [['onDemand', 'an on-demand job (refreshNow)'], ['scheduled', 'a scheduled job (job scheduler iteration)']]) {
+    for (const [kind, label] of [['onDemand', 'on-demand job (refreshNow)'], ['scheduled', 'scheduled job (a job scheduler iteration)']]) {
       rows.push({ n: 6, measure: `Redis commands per ${label}, counted with MONITOR over ${q.commands.jobs.toLocaleString('en')} jobs`, figure: r2(q.commands[kind].perJob), target: '≤ 4', status: met(q.commands[kind].perJob <= 4) });
     }
     rows.push({ n: 6, measure: 'the baseline: refreshAll with redisRateLimiters, Redis commands per connection', figure: r2(q.commands.refreshAllShared.perJob), target: 'info', status: '' });

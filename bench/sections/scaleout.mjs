@@ -42,6 +42,8 @@ const port = await freePort();
 const redisServer = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
 const redisUrl = `redis://127.0.0.1:${port}`;
 const redis = new Redis(redisUrl, { maxRetriesPerRequest: null, retryStrategy: (n) => (n > 50 ? null : 100) });
+// Until redis-server listens, connecting fails: the ping loop below waits for it.
+redis.on('error', () => undefined);
 for (let i = 0; i < 100; i++) {
   try {
     await redis.ping();
@@ -75,7 +77,10 @@ const stored = async (count, providers = PROVIDERS) => (await ask('store', { cou
 function labelOf(argv) {
   const firstKey = String(argv[3] ?? '');
   if (firstKey.includes(':limits:{')) return String(argv[4] ?? '').endsWith(':rate') ? 'polybank acquire (lease, rate slot, ending earlier leases)' : 'polybank late release (idle worker)';
-  return `bullmq ${String(argv[1]).slice(0, 7)} (${firstKey.split(':').slice(2).join(':') || 'no key'})`;
+  // BullMQ's scripts, told apart by their key count and first key (src/commands/<name>-<keys>.lua).
+  const known = { '14 wait': 'moveToFinished (and fetch the next job)', '11 wait': 'moveToActive', '12 repeat': 'updateJobScheduler (the next iteration)', '9 stalled': 'moveStalledJobsToWait' };
+  const shape = `${argv[2]} ${firstKey.split(':').pop()}`;
+  return `bullmq ${known[shape] ?? `script with ${argv[2]} keys`}`;
 }
 
 // ---------------------------------------------------------------- per-worker throughput
