@@ -4,8 +4,9 @@ import type { JobKind } from './data.js';
 
 /**
  * A job's outcome: `refreshAll`'s `RefreshResult` (ok with accounts, maybe transactions;
- * or a typed error with its `userAction`), plus where it came from. `ref` is undefined when
- * `loadRef` found nothing for the key.
+ * or a typed error with its `userAction`), plus where it came from. `ref` is the stored ref
+ * with its secrets redacted (a refresh token shows as `[REDACTED]`: results travel to logs
+ * and events; your database has the real one), undefined when `loadRef` found nothing.
  */
 export type QueueRefreshResult<Id extends string = string, Ref = unknown> = RefreshResult<Id, Ref | undefined> & {
   /** Your key of the stored connection. */
