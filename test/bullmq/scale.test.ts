@@ -160,7 +160,10 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
     // At the simulators: one successful final read per connection; two only where a takeover re-ran it.
     const finals = new Map<string, number>();
     const attempts = new Map<string, RecordedRequest[]>();
+    // A job attempt starts with its first request: what the rate limits. (Fintecture's first is
+    // RefreshToken, unless this worker still holds the customer's access token: then ListAccounts.)
     const startsOf: Record<string, number[]> = {};
+    const previous = new Map<string, RecordedRequest>();
     for (const provider of PROVIDERS) {
       for (const request of rig.sims[provider].requests) {
         const id = idOfRequest(provider, request);
@@ -169,8 +172,12 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
         if (request.endpoint === FINAL[provider] && request.status !== undefined && request.status < 300) finals.set(key, (finals.get(key) ?? 0) + 1);
         if (request.endpoint === ATTEMPT[provider] || (provider === 'fintecture' && request.endpoint === 'RefreshToken' && request.status === 401)) {
           attempts.set(key, [...(attempts.get(key) ?? []), request]);
-          (startsOf[provider] ??= []).push(request.at);
         }
+        const before = previous.get(key);
+        const continues = provider === 'fintecture' && request.endpoint === 'ListAccounts' && before?.endpoint === 'RefreshToken' && before.status === 200;
+        const first = provider === 'powens' ? request.endpoint === 'GetConnection' : provider === 'flinks' ? request.endpoint === 'Authorize' : provider === 'powerauth' ? true : !continues;
+        if (first) (startsOf[provider] ??= []).push(request.at);
+        previous.set(key, request);
       }
     }
     const doubles: string[] = [];
@@ -214,11 +221,15 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
     }
 
     // ------------------------------------------------------------ per-provider rate across workers
+    // Windows a quarter shorter than the limit's: what the provider sees lags the grant (on the
+    // Redis clock) by the worker's event loop and the request's travel, which a loaded machine
+    // stretches. A limiter per process (3×) or in fixed windows (up to 2× in a burst) is far above.
+    const windowMs = RATE.perSeconds * 1000 * 0.75;
     const windows: Record<string, number> = {};
-    for (const provider of PROVIDERS) {
-      windows[provider] = busiestWindow(startsOf[provider] ?? [], RATE.perSeconds * 1000 - 100);
-      expect(windows[provider], provider).toBeLessThanOrEqual(RATE.requests);
-    }
+    for (const provider of PROVIDERS) windows[provider] = busiestWindow(startsOf[provider] ?? [], windowMs);
+    expect(Object.values(windows).every((n) => n <= RATE.requests), `busiest windows ${JSON.stringify(windows)}, limit ${RATE.requests}`).toBe(true);
+    // Each provider's starts are all there (one per attempt), so the check counted what it should.
+    for (const provider of PROVIDERS) expect(startsOf[provider]?.length ?? 0).toBeGreaterThanOrEqual(PER_PROVIDER);
 
     // BullMQ: every first iteration finished exactly once (completed or failed), none left over.
     const queue = queueOf(rig, prefix);
@@ -231,7 +242,7 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
     process.stdout.write(
       `scale-out: ${CONNECTIONS} connections in ${(timings.cycleMs / 1000).toFixed(1)} s (${((CONNECTIONS / timings.cycleMs) * 1000).toFixed(0)}/s), ` +
         `scheduling ${timings.scheduleMs} ms, setup ${timings.setupMs} ms; ${faulted} faulted, ${retries.length} retries, ${takenOver.size} taken over, ${lostResponse.size} lost responses, ${doubles.length} refreshed twice; ` +
-        `busiest ${RATE.perSeconds * 1000 - 100} ms window per provider: ${JSON.stringify(windows)} (limit ${RATE.requests})\n`,
+        `busiest ${windowMs} ms window per provider: ${JSON.stringify(windows)} (limit ${RATE.requests} per ${RATE.perSeconds * 1000} ms)\n`,
     );
   }, 300_000);
 });
