@@ -9,6 +9,7 @@
  *   STALLED_MS, WORKER_NAME, SDK_RETRIES, LOG_RETRIES (print each retry)
  */
 import { Redis } from 'ioredis';
+import type { Rate } from 'polybank';
 import { refreshWorker } from 'polybank/bullmq';
 import { createBank, env } from './bank.js';
 import { AppDb } from './db.js';
@@ -20,7 +21,8 @@ const worker = refreshWorker(createBank(), redis, {
   prefix: env('REDIS_PREFIX', 'polybank'),
   name,
   concurrency: Number(env('CONCURRENCY', '8')),
-  perProviderRate: JSON.parse(env('RATES', '{"fintecture":20,"powens":10,"flinks":20,"powerauth":20}')) as Record<string, number>,
+  // Connections per second (or { requests, perSeconds }) per provider, shared by every worker.
+  perProviderRate: JSON.parse(env('RATES', '{"fintecture":20,"powens":10,"flinks":20,"powerauth":20}')) as Record<string, Rate>,
   lockDuration: Number(env('LOCK_MS', '30000')),
   stalledInterval: Number(env('STALLED_MS', '30000')),
   loadRef: (_provider, key) => db.refOf(key) as never,

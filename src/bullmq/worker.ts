@@ -127,6 +127,15 @@ class PolybankRefreshWorker<P extends AnyProvider> extends EventEmitter<RefreshW
     const maxRateWaitMs = positive('maxRateWaitMs', options.maxRateWaitMs, 10_000);
     const maxBackoffMs = positive('maxBackoffMs', options.maxBackoffMs, 60 * 60_000);
     const firstDays = typeof options.transactions === 'object' ? positive('transactions.firstDays', options.transactions.firstDays, 90) : 90;
+    const concurrencies = new Map<string, number>();
+    for (const provider of providers) {
+      const concurrency = typeof options.concurrency === 'object' ? options.concurrency[provider as P['id']] : options.concurrency;
+      if (concurrency !== undefined && !Number.isInteger(concurrency)) throw new ConfigurationError('refreshWorker: concurrency must be a whole number');
+      concurrencies.set(provider, positive('concurrency', concurrency, 4));
+    }
+    const maxStalledCount = options.maxStalledCount ?? 3;
+    if (!Number.isInteger(maxStalledCount) || maxStalledCount < 0) throw new ConfigurationError('refreshWorker: maxStalledCount must be a whole number ≥ 0');
+    // Everything is checked: only now a connection opens.
     this.#prefix = options.prefix ?? DEFAULT_PREFIX;
     // BullMQ workers need a client that retries commands forever (maxRetriesPerRequest: null).
     this.#client = redis.duplicate({ maxRetriesPerRequest: null });
@@ -178,14 +187,13 @@ class PolybankRefreshWorker<P extends AnyProvider> extends EventEmitter<RefreshW
     };
 
     for (const provider of providers) {
-      const concurrency = typeof options.concurrency === 'object' ? options.concurrency[provider as P['id']] : options.concurrency;
       const worker = new Worker(queueName(provider), (job: Job, token?: string, signal?: AbortSignal) => processJob(host, job, token, signal), {
         connection: this.#client,
         prefix: this.#prefix,
-        concurrency: positive('concurrency', concurrency, 4),
+        concurrency: concurrencies.get(provider) as number,
         lockDuration,
         stalledInterval,
-        maxStalledCount: options.maxStalledCount ?? 3,
+        maxStalledCount,
         name: options.name ?? `polybank-${process.pid}`,
         settings: { backoffStrategy },
       });

@@ -52,6 +52,7 @@ describe('bad input: a typed error before anything reaches Redis', () => {
     expect(isConfigurationError(thrown(() => refreshWorker(bank, redis, { loadRef, providers: ['nordigen'] })))).toBe(true);
     expect(isConfigurationError(thrown(() => refreshWorker(bank, redis, { loadRef, perProviderRate: { powens: -1 } })))).toBe(true);
     expect(isConfigurationError(thrown(() => refreshWorker(bank, redis, { loadRef, concurrency: 0 })))).toBe(true);
+    expect(isConfigurationError(thrown(() => refreshWorker(bank, redis, { loadRef, concurrency: 2.5 })))).toBe(true);
     expect(isConfigurationError(thrown(() => refreshWorker(bank, redis, { loadRef, lockDuration: Number.NaN })))).toBe(true);
   });
 
