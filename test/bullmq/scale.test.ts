@@ -12,7 +12,7 @@ import type { FintectureSimState } from '../../src/testing/index.js';
 import type { FlinksSimState } from '../../src/testing/flinks/index.js';
 import type { ResultRow } from '../../examples/workers/db.js';
 import { appDb, bundleExample, run, type Proc } from './processes.js';
-import { PROVIDERS, busiestWindow, prefixFor, queueOf, startRig, store, until, type ProviderId, type Rig } from './support.js';
+import { PROVIDERS, busiestWindow, prefixFor, queueOf, startRig, store, type ProviderId, type Rig } from './support.js';
 
 const CONNECTIONS = Number(process.env.SCALE_CONNECTIONS ?? 10_000);
 const PER_PROVIDER = CONNECTIONS / PROVIDERS.length;
