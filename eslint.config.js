@@ -29,7 +29,13 @@ export default tseslint.config(
       ],
       'no-restricted-imports': [
         'error',
-        { patterns: [{ regex: '^(node:|(assert|buffer|child_process|cluster|crypto|dns|events|fs|http|https|net|os|path|stream|timers|tls|url|util|worker_threads|zlib)(/|$))', message: 'Node-only module: the core and the providers use web APIs only (they run in workerd too).' }] },
+        {
+          patterns: [
+            { regex: '^(node:|(assert|buffer|child_process|cluster|crypto|dns|events|fs|http|https|net|os|path|stream|timers|tls|url|util|worker_threads|zlib)(/|$))', message: 'Node-only module: the core and the providers use web APIs only (they run in workerd too).' },
+            // Optional peer dependencies: only their own entries (polybank/redis, polybank/bullmq) may import them.
+            { regex: '^(bullmq|ioredis|rate-limiter-flexible)(/|$)', message: 'The core never imports a queue or Redis client: put it in src/redis or src/bullmq.' },
+          ],
+        },
       ],
     },
   },

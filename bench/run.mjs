@@ -5,7 +5,7 @@
  * prints one table and writes BENCHMARKS.md. Every figure is a ratio to a baseline measured
  * in the same run (these machines are noisy); targets come from issue #9.
  *
- *   node bench/run.mjs [--quick] [--no-build] [--only=overhead,throughput,concurrency,coldstart,size]
+ *   node bench/run.mjs [--quick] [--no-build] [--only=overhead,throughput,concurrency,coldstart,size,scaleout]
  *                      [--note="what this run includes"] [--out=BENCHMARKS.md]
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,7 +21,7 @@ const root = dirname(benchDir);
 const binDir = join(root, 'node_modules', '.bin');
 const opts = args();
 const quick = Boolean(opts.quick);
-const SECTIONS = ['overhead', 'throughput', 'concurrency', 'coldstart', 'size'];
+const SECTIONS = ['overhead', 'throughput', 'concurrency', 'coldstart', 'size', 'scaleout'];
 const only = opts.only ? String(opts.only).split(',') : SECTIONS;
 
 // Node 24 from node_modules/.bin (the npm package `node`), whatever `node` is on PATH.

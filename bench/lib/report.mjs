@@ -101,8 +101,31 @@ function rowsOf(results) {
       });
     }
   }
+  const q = results.scaleout;
+  if (q) {
+    const t = q.throughput;
+    rows.push({
+      n: 6,
+      measure: `one worker (4 provider queues × ${q.concurrency}): connections refreshed per second vs its own refreshAll at the same total concurrency (${t.queuePerSecond.toFixed(0)}/s vs ${t.refreshAllPerSecond.toFixed(0)}/s, ${q.jobs.toLocaleString('en')} per run)`,
+      figure: `${x(median(t.ratios))} (${t.ratios.map((r) => r2(r)).join(', ')})`,
+      target: 'info',
+      status: '',
+    });
+    for (const [kind, label] of [['onDemand', 'on-demand job (refreshNow)'], ['scheduled', 'scheduled job (a job scheduler iteration)']]) {
+      rows.push({ n: 6, measure: `Redis commands per ${label}, counted with MONITOR over ${q.commands.jobs.toLocaleString('en')} jobs`, figure: r2(q.commands[kind].perJob), target: '≤ 4', status: met(q.commands[kind].perJob <= 4) });
+    }
+    rows.push({ n: 6, measure: 'the baseline: refreshAll with redisRateLimiters, Redis commands per connection', figure: r2(q.commands.refreshAllShared.perJob), target: 'info', status: '' });
+    const worst = (list) => Math.max(...list.map((b) => b.most / b.limit));
+    rows.push({ n: 6, measure: "3 workers, 1 start then 19 at 10 per 500 ms: most starts in any 450 ms / the limit, polybank's sliding window", figure: x(worst(q.bursts.polybank)), target: '≤ 1.00×', status: met(worst(q.bursts.polybank) <= 1) });
+    rows.push({ n: 6, measure: "the same burst through BullMQ's own limiter ({ max: 10, duration: 500 }, fixed windows)", figure: x(worst(q.bursts.bullmq)), target: 'peer', status: '' });
+  }
   return rows;
 }
+
+const median = (list) => {
+  const sorted = [...list].sort((a, b) => a - b);
+  return sorted.length ? (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2 : Number.NaN;
+};
 
 function textTable(rows) {
   const head = ['#', 'measure', 'ratio', 'target', ''];
@@ -180,6 +203,19 @@ function details(results) {
       `esbuild, bundle + minify, ESM, platform neutral, from the built package through its exports map; external: ${z.external.join(', ')}; gzip level 9. "typical" is an application that imports \`Polybank\` and one provider factory and builds a bank (tree shaking keeps what that reaches); "export *" re-exports both entries whole. Each bundle's inputs (dist chunks) are traced back to their sources through the chunks' source maps:`,
       '',
       ...z.rows.filter((r) => r.kind === 'typical').map((r) => `- ${r.name}: ${r.sourceFiles} source files, ${r.others.length ? `other providers: ${r.others.join(', ')}` : 'none of the other providers'}, ${r.testing ? 'the simulators' : 'no simulator code'}.`),
+      '',
+    );
+  }
+  const q = results.scaleout;
+  if (q) {
+    const cmds = (kind) => Object.entries(q.commands[kind].byCommand).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
+    out.push('### 6. Scale-out with BullMQ', '');
+    out.push(
+      `polybank/bullmq against the four simulators (in a child process) and a private \`redis-server\`, from the built package. Stored connections are made in the simulators' state (\`driver.stored()\`), a quarter per provider, fresh for every run (none is refreshed twice); the bank has no in-request retries.`,
+      '',
+      `- Throughput: one \`refreshWorker\` (the four provider queues, concurrency ${q.concurrency} each, no rate limit) works off ${q.jobs.toLocaleString('en')} on-demand jobs; the baseline is \`bank.refreshAll\` of ${q.jobs.toLocaleString('en')} other stored connections in the same process at concurrency ${q.concurrency * 4}. ${q.rounds} rounds, the order alternated; the figure is the median of the per-round ratios (queue / refreshAll). What the queue adds per job: BullMQ's fetch and finish, the lease and rate script, the job's data read and checked, the result reported.`,
+      `- Redis commands: MONITOR on a separate connection while ${q.commands.jobs.toLocaleString('en')} jobs run, counting what clients sent (not the commands scripts run inside Redis), the enqueueing left out. On-demand jobs: ${cmds('onDemand')}. Scheduled jobs (their first iteration; each also schedules the next): ${cmds('scheduled')}. Baseline, refreshAll sharing its limits through \`redisRateLimiters\`: ${cmds('refreshAllShared')}.`,
+      `- Rate across workers: three workers on one Redis, one start then 19 more 350 ms later, at 10 per 500 ms (PowerAuth, one request per refresh); arrival times at the simulator; the most starts in any 450 ms (the window less a request's travel) over 10, worst of ${q.rounds} rounds. polybank: ${q.bursts.polybank.map((b) => `${b.most} in ${b.spanMs} ms`).join('; ')}. BullMQ's limiter: ${q.bursts.bullmq.map((b) => `${b.most} in ${b.spanMs} ms`).join('; ')} (it counts in fixed windows: the 9 starts at the end of the first and the 10 at the start of the next come within half a window).`,
       '',
     );
   }

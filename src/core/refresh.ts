@@ -3,6 +3,7 @@ import { AbortedError, isPolybankError, type PolybankError } from './errors.js';
 import { Slots } from './slots.js';
 import { sleep } from './polling.js';
 import type { Account } from './model/account.js';
+import type { Transaction } from './model/transaction.js';
 
 /** Waits for the right to refresh one more connection of a provider. */
 export interface RateLimiter {
@@ -25,8 +26,13 @@ export interface RefreshOptions<Id extends string = string> {
   signal?: AbortSignal;
 }
 
+/**
+ * One refreshed connection: its accounts, or the typed error it failed with.
+ * `transactions` is there when they were asked for (`polybank/bullmq` workers: the new
+ * ones since the connection's last successful run, every account together).
+ */
 export type RefreshResult<Id extends string = string, Ref = unknown> =
-  | { provider: Id; ref: Ref; ok: true; accounts: Account[] }
+  | { provider: Id; ref: Ref; ok: true; accounts: Account[]; transactions?: Transaction[] }
   | { provider: Id; ref: Ref; ok: false; error: PolybankError };
 
 export function normalizeRate(rate: Rate): { requests: number; perSeconds: number } {

@@ -1,6 +1,6 @@
 // 'msw/http', not 'msw': the root loads msw's WebSocket API too, which keeps Deno alive (see server.ts).
 import { http, type HttpHandler } from 'msw/http';
-import { FaultInjector, applyAfter, applyBefore, type FaultSpec } from './faults.js';
+import { FaultInjector, applyAfter, applyBefore, isResetResponse, type FaultSpec } from './faults.js';
 
 export type SimMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -45,7 +45,11 @@ export interface RecordedRequest {
   body?: string;
   /** The fault applied, if any. */
   fault?: FaultSpec['kind'];
+  /** The HTTP status answered (after any fault); absent while in flight, or when the connection was dropped. */
+  status?: number;
+  /** When it arrived, and when it was answered (ms since the epoch). */
   at: number;
+  answeredAt?: number;
 }
 
 async function parseBody(request: Request): Promise<{ body: unknown; rawBody: string }> {
@@ -119,7 +123,14 @@ export class Simulator<S> {
   async #serve(route: Route<S>, request: Request, params: Record<string, unknown>): Promise<Response> {
     const fault = this.faults.pick(route.endpoint);
     const { body, rawBody } = await parseBody(request);
-    this.#record(route.endpoint, request, fault, rawBody);
+    const entry = this.#record(route.endpoint, request, fault, rawBody);
+    const answered = await this.#answer(route, request, params, fault, body, rawBody);
+    if (!isResetResponse(answered)) entry.status = answered.status;
+    entry.answeredAt = Date.now();
+    return answered;
+  }
+
+  async #answer(route: Route<S>, request: Request, params: Record<string, unknown>, fault: FaultSpec | undefined, body: unknown, rawBody: string): Promise<Response> {
     await this.#latency(request.signal);
     if (fault && (fault.when ?? 'before') === 'before') {
       const early = await applyBefore(fault, request.signal);
@@ -151,17 +162,19 @@ export class Simulator<S> {
     });
   }
 
-  #record(endpoint: string, request: Request, fault: FaultSpec | undefined, body?: string): void {
+  #record(endpoint: string, request: Request, fault: FaultSpec | undefined, body?: string): RecordedRequest {
     this.#counts.set(endpoint, (this.#counts.get(endpoint) ?? 0) + 1);
-    this.#log.push({
+    const entry: RecordedRequest = {
       endpoint,
       method: request.method,
       path: new URL(request.url).pathname,
       at: Date.now(),
       ...(body ? { body: body.slice(0, 4096) } : {}),
       ...(fault ? { fault: fault.kind } : {}),
-    });
+    };
+    this.#log.push(entry);
     if (this.#log.length > this.maxLog) this.#log.shift();
+    return entry;
   }
 
   /** How many requests an endpoint received (faulted ones included). */

@@ -8,6 +8,8 @@ import { entries } from '../../scripts/entries.mjs';
 const ENTRIES = entries()
   .map((e) => (e.subpath === '.' ? 'polybank' : `polybank/${e.subpath}`))
   .filter((name) => name !== 'polybank/bullmq');
+// Needs its optional peer dependencies (bullmq, ioredis): imported once they are installed.
+const BULLMQ = 'polybank/bullmq';
 const root = resolve('.');
 let project = '';
 let tarball = '';
@@ -91,8 +93,17 @@ describe('the published package', () => {
 
   it('ships only dist and docs, and is side-effect free', () => {
     const files = run('tar', ['-tzf', tarball], root).split('\n').filter(Boolean);
-    const manifest = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], root)) as { sideEffects?: unknown };
+    const manifest = JSON.parse(run('tar', ['-xzOf', tarball, 'package/package.json'], root)) as {
+      sideEffects?: unknown;
+      dependencies: Record<string, string>;
+      peerDependenciesMeta: Record<string, { optional?: boolean }>;
+    };
     expect(manifest.sideEffects).toBe(false);
+    // A production install stays small: the queue and Redis clients are the user's own, optional.
+    expect(Object.keys(manifest.dependencies)).not.toContain('bullmq');
+    expect(Object.keys(manifest.dependencies)).not.toContain('ioredis');
+    expect(manifest.peerDependenciesMeta).toMatchObject({ bullmq: { optional: true }, ioredis: { optional: true } });
+    expect(files).toContain('package/dist/bullmq.js');
     expect(files).toContain('package/dist/index.js');
     expect(files).toContain('package/dist/index.cjs');
     expect(files).toContain('package/dist/index.d.ts');
@@ -111,7 +122,7 @@ describe('the published package', () => {
     };
     expect(report.analysis.problems).toEqual([]);
     const entrypoints = Object.keys(report.analysis.entrypoints).map((e) => (e === '.' ? 'polybank' : `polybank/${e.slice(2)}`));
-    expect(entrypoints).toEqual(expect.arrayContaining(ENTRIES));
+    expect(entrypoints).toEqual(expect.arrayContaining([...ENTRIES, BULLMQ]));
     for (const [name, entry] of Object.entries(report.analysis.entrypoints)) {
       if (name === './package.json') continue;
       for (const kind of ['node10', 'node16-cjs', 'node16-esm', 'bundler']) expect(entry.resolutions[kind]?.resolution?.fileName, kind).toMatch(/\.d\.c?ts$/);
@@ -133,6 +144,17 @@ describe('the published package', () => {
     expect(out['polybank/testing']).toEqual(expect.arrayContaining(['Simulator', 'startSimulatorServer']));
     expect(Object.keys(out)).toEqual(ENTRIES);
   });
+
+  it('polybank/bullmq needs its peers: without them the import names bullmq; with them it loads (ESM and CJS)', () => {
+    writeFileSync(join(project, 'bullmq.mjs'), `try { await import('polybank/bullmq'); console.log('loaded'); } catch (e) { console.log(String(e.message)); }`);
+    expect(run(process.execPath, ['bullmq.mjs'], project)).toMatch(/Cannot find package 'bullmq'/);
+    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'bullmq@^6.7.0', 'ioredis@^5'], project);
+    writeFileSync(join(project, 'bullmq.mjs'), `console.log(JSON.stringify(Object.keys(await import('polybank/bullmq')).sort()));`);
+    writeFileSync(join(project, 'bullmq.cjs'), `console.log(JSON.stringify(Object.keys(require('polybank/bullmq')).sort()));`);
+    for (const script of ['bullmq.mjs', 'bullmq.cjs']) {
+      expect(JSON.parse(run(process.execPath, [script], project))).toEqual(expect.arrayContaining(['refreshQueue', 'refreshWorker', 'retryDelay']));
+    }
+  }, 120_000);
 
   it('`npx polybank demo --auto` runs from the installed package', () => {
     const out = run('npx', ['--no-install', 'polybank', 'demo', '--auto', '--provider', 'powerauth'], project);

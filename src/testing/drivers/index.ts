@@ -3,7 +3,7 @@ import { registered } from './registry.js';
 
 export * from './registry.js';
 export { followBankRedirect } from './types.js';
-export type { Driver, DriverScenario } from './types.js';
+export type { Driver, DriverScenario, StoredOptions } from './types.js';
 
 /** The id of a provider that has a driver (one per provider folder). */
 export type DriverId = keyof typeof registered;

@@ -1,6 +1,6 @@
 import type { Challenge } from '../../core/model/challenge.js';
 import type { ErrorReason } from '../../core/model/status.js';
-import type { AnyProvider, InputOf } from '../../core/provider.js';
+import type { AnyProvider, InputOf, RefOf } from '../../core/provider.js';
 import type { Simulator } from '../simulator.js';
 
 /** One documented simulator scenario: what to connect with and how it ends when answered right. */
@@ -34,6 +34,19 @@ export interface Driver<P extends AnyProvider = AnyProvider, S = unknown> {
   hint(challenge: Challenge, sim: Simulator<S>, scenario: DriverScenario<P>): string | undefined;
   /** Endpoints that carry credentials, codes or answers (or trigger a send): never sent twice. */
   secretEndpoints: readonly string[];
+  /**
+   * A connection linked earlier, created in the simulator's state without any request:
+   * the ref your database would hold for `bank.connection(id, ref)` (refresh jobs, bulk
+   * tests). `refused`: one the provider turns down without the user (a non-retryable
+   * reason, e.g. a lapsed consent or a link that needs SCA; see each setup page).
+   */
+  stored(sim: Simulator<S>, options?: StoredOptions): RefOf<P>;
+}
+
+/** Options of `driver.stored()`. */
+export interface StoredOptions {
+  /** The provider turns this connection down without the user (a non-retryable reason). */
+  refused?: boolean;
 }
 
 /** Follows the simulated bank's redirect page the way a browser would, up to the app's callback. */

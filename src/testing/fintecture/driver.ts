@@ -1,6 +1,7 @@
 import { fintecture } from '../../providers/fintecture/index.js';
 import { followBankRedirect, type Driver, type DriverScenario } from '../drivers/types.js';
 import { fintectureSimulator } from './simulator.js';
+import type { FintectureSimState } from './state.js';
 
 type FintectureProvider = ReturnType<typeof fintecture>;
 const REDIRECT_URI = 'https://app.polybank.test/fintecture/callback';
@@ -9,7 +10,7 @@ function decoupled(provider: string, psuId: string, description: string, outcome
   return { name: `${provider}-decoupled${psuId.startsWith('refuse') ? '-refused' : ''}`, description, outcome, input: { provider, model: 'decoupled', psuId, psuIpAddress: '203.0.113.7' } };
 }
 
-export const fintectureDriver: Driver<FintectureProvider> = {
+export const fintectureDriver: Driver<FintectureProvider, FintectureSimState> = {
   id: 'fintecture',
   label: 'Fintecture (France): decoupled, redirect and Connect AIS',
   simulator: () => fintectureSimulator() as never,
@@ -32,4 +33,10 @@ export const fintectureDriver: Driver<FintectureProvider> = {
     return undefined;
   },
   secretEndpoints: ['AccessToken'],
+  stored(sim, options = {}) {
+    const { customerId, refreshToken } = sim.state.seedConnection('agfbfr');
+    // A revoked refresh token: Fintecture refuses it, only a new consent helps (consent_expired).
+    if (options.refused) (sim.state.refreshTokens.get(refreshToken) as { revoked: boolean }).revoked = true;
+    return { customerId, refreshToken };
+  },
 };

@@ -2,7 +2,7 @@ import type { Challenge } from '../../core/model/challenge.js';
 import { flinks } from '../../providers/flinks/index.js';
 import type { Driver, DriverScenario } from '../drivers/types.js';
 import { flinksSimulator } from './simulator.js';
-import type { FlinksSimState } from './state.js';
+import { flinksTime, type FlinksSimState } from './state.js';
 import { own } from './wire.js';
 
 type FlinksProvider = ReturnType<typeof flinks>;
@@ -93,4 +93,12 @@ export const flinksDriver: Driver<FlinksProvider, FlinksSimState> = {
     return undefined;
   },
   secretEndpoints: ['Authorize'],
+  stored(sim, options = {}) {
+    // A LoginId saved earlier (cached mode reads it without the user); a refused one Flinks no longer knows (deleted).
+    const loginId = crypto.randomUUID();
+    if (!options.refused) {
+      sim.state.logins.set(loginId, { loginId, institution: 'FlinksCapital', username: 'Greatday', language: 'en', scenario: 'flinkscapital/greatday', lastRefresh: flinksTime(sim.state.now()) });
+    }
+    return { loginId };
+  },
 };

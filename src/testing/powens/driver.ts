@@ -65,4 +65,8 @@ export const powensDriver: Driver<PowensAdapter, PowensSimState> = {
     return undefined;
   },
   secretEndpoints: ['CreateConnection', 'UpdateConnection'],
+  stored(sim, options = {}) {
+    // SCARequired: the bank wants the user again (sca_required without a user present).
+    return (sim as unknown as PowensSimulator).storedConnection(options.refused ? { scenario: 'SCARequired', state: 'SCARequired' } : {});
+  },
 };

@@ -261,6 +261,10 @@ function settleValidation(state: PowensSimState, connection: SimConnection): Out
 
 function seedAccounts(state: PowensSimState, connection: SimConnection, now: number): void {
   if ([...state.accounts.values()].some((a) => a.id_connection === connection.id)) return;
+  createAccounts(state, connection, now);
+}
+
+function createAccounts(state: PowensSimState, connection: SimConnection, now: number): void {
   const ids = new Map<number, number>();
   for (const template of TEST_ACCOUNTS) ids.set(template.id as number, ++state.seq.account);
   const source = connection.id * 2;
@@ -283,6 +287,42 @@ function seedAccounts(state: PowensSimState, connection: SimConnection, now: num
     const transactions = index === 0 ? TEST_TRANSACTIONS : template.type === 'card' ? CARD_TRANSACTIONS : [];
     if (transactions.length > 0) state.transactions.set(id, transactions.map((tx) => ({ ...tx, id: ++state.seq.transaction, id_account: id })));
   });
+}
+
+/**
+ * A permanent user with one synced connection of the test connector, as if linked long
+ * ago (no flow run, no request): what an app's database holds for a stored connection.
+ * `state` other than null leaves the connection in that state (e.g. `SCARequired`).
+ */
+export function storeConnection(state: PowensSimState, options: { scenario?: string; state?: string | null } = {}): { connectionId: number; userId: number; userToken: string } {
+  const now = Date.now();
+  const userId = ++state.seq.user;
+  state.users.set(userId, { id: userId, permanent: true, deleted: false });
+  const userToken = newToken(state, userId);
+  const id = ++state.seq.connection;
+  const connection: SimConnection = {
+    id,
+    userId,
+    scenario: options.scenario ?? 'par',
+    login: `stored-${id}`,
+    state: null,
+    errorMessage: null,
+    fields: null,
+    created: at(state, now),
+    lastUpdate: at(state, now),
+    expire: null,
+    nextTry: at(state, now + 24 * 60 * 60_000),
+    steps: [],
+    backgroundResume: false,
+    polls: 0,
+    otpSends: 0,
+    pushes: 0,
+    forcedSyncs: 0,
+  };
+  state.connections.set(id, connection);
+  createAccounts(state, connection, now);
+  if (options.state) connection.state = options.state;
+  return { connectionId: id, userId, userToken };
 }
 
 // ---------------------------------------------------------------- routes

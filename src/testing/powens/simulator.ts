@@ -5,7 +5,7 @@
 import { signWebhook } from '../../providers/powens/webhooks.js';
 import type { PowensWebhookEvent } from '../../providers/powens/webhooks.js';
 import { Simulator } from '../simulator.js';
-import { POWENS_ROUTES, advance, at, backgroundSync, connectionJson, notFoundPage } from './routes.js';
+import { POWENS_ROUTES, advance, at, backgroundSync, connectionJson, notFoundPage, storeConnection } from './routes.js';
 import { createPowensState, type PowensSimState, type PowensSimulatorOptions, type SimConnection, type SimField } from './state.js';
 
 /** What a scripted state may carry. */
@@ -52,6 +52,15 @@ export class PowensSimulator extends Simulator<PowensSimState> {
   /** The requests of one endpoint the simulated API processed (with their bodies). */
   received(endpoint: string): PowensSimState['received'] {
     return this.state.received.filter((r) => r.endpoint === endpoint);
+  }
+
+  /**
+   * A connection "linked earlier" (a user, a permanent token, a synced connection and its
+   * accounts), created without any request: the ref your database would hold. `state` leaves it in
+   * another connection state, e.g. `SCARequired` (a stored link that needs the user).
+   */
+  storedConnection(options: { scenario?: string; state?: string | null } = {}): { connectionId: number; userId: number; userToken: string } {
+    return storeConnection(this.state, options);
   }
 
   /** Runs the automatic (PSU-absent) sync Powens does every day: SCARequired scenarios end in SCARequired. */

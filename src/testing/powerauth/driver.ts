@@ -45,4 +45,9 @@ export const powerauthDriver: Driver<PowerAuthProvider, PowerAuthSimState> = {
     return undefined;
   },
   secretEndpoints: ['user/authenticate', 'sms/create', 'sms/verify', 'sms/password/verify', 'consent/validate', 'consent/save'],
+  stored(sim, options = {}) {
+    // A login operation the Data Adapter's user finished earlier; a refused one names a user the bank no longer has.
+    const user = sim.state.users.find((u) => u.accountStatus === 'ACTIVE') as { id: string; organizationId: string };
+    return { userId: options.refused ? `gone-${crypto.randomUUID().slice(0, 8)}` : user.id, organizationId: user.organizationId, operationId: crypto.randomUUID(), operationName: 'login', operationData: 'A2' };
+  },
 };

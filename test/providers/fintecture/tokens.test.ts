@@ -113,6 +113,25 @@ describe('AIS tokens', () => {
     expect(original?.revoked).toBe(true);
   });
 
+  it('a refresh token rotated by a data call reaches conn.ref (the ref event): another process can go on with it', async () => {
+    h.sim.state.rotateRefreshTokens = true;
+    const { ref } = await link();
+    const conn = h.bank().connection('fintecture', ref);
+    const events: unknown[] = [];
+    conn.on('ref', (shown) => events.push(shown));
+    h.sim.state.expireAccessTokens();
+    await conn.accounts();
+    const rotated = conn.ref as FintectureRef;
+    expect(rotated.customerId).toBe(ref.customerId);
+    expect(rotated.refreshToken).not.toBe(ref.refreshToken);
+    // The event says that it changed, never what the token is.
+    expect(events).toHaveLength(1);
+    expect(JSON.stringify(events)).not.toContain(rotated.refreshToken);
+    // A fresh bank (another worker process) with the stored new ref: the revoked original is not needed.
+    h.sim.state.expireAccessTokens();
+    expect((await h.bank().connection('fintecture', rotated).accounts()).length).toBe(2);
+  });
+
   it('a reference without a refresh token cannot be reopened: consent_expired, nothing sent', async () => {
     const conn = h.bank().connection('fintecture', { customerId: 'f1923614953cb0e1f1da8b5c016fd5a7' });
     await expect(conn.accounts()).rejects.toMatchObject({ reason: 'consent_expired', userAction: 'reconsent' });

@@ -1,0 +1,36 @@
+/**
+ * What a job carries in Redis: the provider and the application's connection key, never a
+ * ref or a token. Read back through a schema: Redis is shared, its contents are input.
+ */
+import { z } from 'zod';
+import { ErrorReason } from '../core/model/status.js';
+
+/**
+ * `refresh`: ask the provider to refresh, then read (scheduled and on-demand jobs).
+ * `fetch`: read only: the provider just synced (a webhook said so).
+ * `report`: nothing to ask the provider: a webhook already told the connection's state.
+ */
+export const JobKind = z.enum(['refresh', 'fetch', 'report']);
+export type JobKind = z.infer<typeof JobKind>;
+
+export const JobData = z.object({
+  v: z.literal(1),
+  provider: z.string().min(1),
+  key: z.string().min(1).max(200),
+  /** For `report` jobs: the state the provider told, normalized. */
+  report: z
+    .object({
+      reason: ErrorReason,
+      message: z.string().max(500).optional(),
+      providerState: z.string().max(100).optional(),
+      retryAfter: z.iso.datetime({ offset: true }).optional(),
+    })
+    .optional(),
+});
+export type JobData = z.infer<typeof JobData>;
+
+/** What a finished job keeps in Redis as its return value: counts only (accounts carry balances and names). */
+export interface JobSummary {
+  accounts: number;
+  transactions?: number;
+}
