@@ -40,6 +40,30 @@ export default tseslint.config(
     },
   },
   {
+    // A provider folder speaks its endpoints, schemas and tables through the public authoring API
+    // (polybank/provider): the core's mechanisms (retries, pagination, redaction, failures) are used,
+    // never re-implemented or reached into. A third-party provider has exactly this surface.
+    files: ['src/providers/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(node:|(assert|buffer|child_process|cluster|crypto|dns|events|fs|http|https|net|os|path|stream|timers|tls|url|util|worker_threads|zlib)(/|$))', message: 'Node-only module: the core and the providers use web APIs only (they run in workerd too).' },
+            { regex: '^(bullmq|ioredis|rate-limiter-flexible|ky)(/|$)', message: 'A provider uses the core (polybank/provider), not its own HTTP, queue or Redis client.' },
+            { regex: '^\\.\\./\\.\\./(\\.\\./)?core/', message: "A provider imports only from '../../provider.js' (the public authoring API), never from the core's internals." },
+            { regex: '^zod$', message: "Providers use 'zod/mini' (tree-shakable; the edge bundle budget)." },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='setTimeout']", message: 'A provider never waits or retries by itself: the core retries idempotent requests (ctx.request) and polls (ctx.poll).' },
+        { selector: "CallExpression[callee.name='fetch']", message: 'A provider sends through ctx.request (the core owns redirects, retries, caps and redaction).' },
+      ],
+    },
+  },
+  {
     // msw's root entry also loads its WebSocket API, whose module-level BroadcastChannel keeps a
     // Deno process alive forever: polybank/testing imports msw's subpaths only.
     files: ['src/testing/**'],
