@@ -122,13 +122,10 @@ function leaseEnd(stored: StoredEntry, leaseMs: number): number | undefined {
 }
 
 /**
- * Continues the authentication stored under `id` with the user's answer (none for a
- * decoupled approval). The answer is validated before anything else; then this instance
- * claims the step (compare-and-set with a lease), so that of two instances answering the
- * same challenge exactly one sends it and the other gets a ConflictError.
+ * The stored authentication, unless another request holds its lease (a ConflictError with
+ * `retryAfter` at the lease's end). `until` is set when a lease was held and has run out.
  */
-export async function continueAuth(host: BackendHost, id: string, answer: unknown, options: StepOptions): Promise<AuthProgress> {
-  validateCallOptions(options);
+async function loadUnleased(host: BackendHost, id: string): Promise<{ stored: StoredEntry; now: number; until: number | undefined }> {
   const stored = await host.store.load(id);
   if (!stored) throw new ConnectionError('auth_expired', `authentication ${id} has expired or does not exist: start again`);
   const now = Date.now();
@@ -139,6 +136,25 @@ export async function continueAuth(host: BackendHost, id: string, answer: unknow
       retryAfter: new Date(until),
     });
   }
+  return { stored, now, until };
+}
+
+/** Claims a step: the stored entry with a lease, at the loaded version (a lost race is a ConflictError). */
+function claim(host: BackendHost, id: string, stored: StoredEntry, now: number): Promise<number> {
+  const ttlMs = ttlFor(stored.entry.checkpoint, host.ttl, now);
+  const lease = { since: new Date(now).toISOString(), until: new Date(now + host.ttl.leaseMs).toISOString() };
+  return host.store.save(id, { checkpoint: stored.entry.checkpoint, inFlight: lease }, { expectedVersion: stored.version, ttlMs: Math.max(ttlMs, host.ttl.leaseMs) });
+}
+
+/**
+ * Continues the authentication stored under `id` with the user's answer (none for a
+ * decoupled approval). The answer is validated before anything else; then this instance
+ * claims the step (compare-and-set with a lease), so that of two instances answering the
+ * same challenge exactly one sends it and the other gets a ConflictError.
+ */
+export async function continueAuth(host: BackendHost, id: string, answer: unknown, options: StepOptions): Promise<AuthProgress> {
+  validateCallOptions(options);
+  const { stored, now, until } = await loadUnleased(host, id);
   const connection = await host.resume(stored.entry.checkpoint);
   const flow = flowOf(connection);
   if (connection.status.status === 'active') return view(id, connection);
@@ -162,9 +178,7 @@ export async function continueAuth(host: BackendHost, id: string, answer: unknow
   } else {
     flow.shown();
   }
-  const ttlMs = ttlFor(stored.entry.checkpoint, host.ttl, now);
-  const claim = { since: new Date(now).toISOString(), until: new Date(now + host.ttl.leaseMs).toISOString() };
-  const claimed = await host.store.save(id, { checkpoint: stored.entry.checkpoint, inFlight: claim }, { expectedVersion: stored.version, ttlMs: Math.max(ttlMs, host.ttl.leaseMs) });
+  const claimed = await claim(host, id, stored, now);
   return stepAndSave(host, id, connection, claimed, options);
 }
 
@@ -177,25 +191,14 @@ export async function continueAuth(host: BackendHost, id: string, answer: unknow
  */
 export async function resendAuth(host: BackendHost, id: string, options: CallOptions = {}): Promise<AuthProgress> {
   validateCallOptions(options);
-  const stored = await host.store.load(id);
-  if (!stored) throw new ConnectionError('auth_expired', `authentication ${id} has expired or does not exist: start again`);
-  const now = Date.now();
-  const until = leaseEnd(stored, host.ttl.leaseMs);
-  if (until !== undefined && until > now) {
-    throw new ConflictError(`authentication ${id} is being continued by another request (until ${new Date(until).toISOString()}); try again then`, {
-      retryable: true,
-      retryAfter: new Date(until),
-    });
-  }
+  const { stored, now } = await loadUnleased(host, id);
   const connection = await host.resume(stored.entry.checkpoint);
   const flow = flowOf(connection);
   const pending = connection.pendingChallenge;
   if (pending?.type !== 'otp' || !pending.resend) {
     throw new ChallengeStateError(`authentication ${id} has no code to resend now (${pending ? `a ${pending.type} challenge` : connection.status.status})`);
   }
-  const ttlMs = ttlFor(stored.entry.checkpoint, host.ttl, now);
-  const claim = { since: new Date(now).toISOString(), until: new Date(now + host.ttl.leaseMs).toISOString() };
-  const claimed = await host.store.save(id, { checkpoint: stored.entry.checkpoint, inFlight: claim }, { expectedVersion: stored.version, ttlMs: Math.max(ttlMs, host.ttl.leaseMs) });
+  const claimed = await claim(host, id, stored, now);
   let failure: unknown;
   try {
     await flow.resend(pending.id, options);
