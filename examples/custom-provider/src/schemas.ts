@@ -3,7 +3,6 @@
  * variants (numbers as strings, nullable and absent fields, single-or-list values) and
  * strictly where polybank depends on a value (ids used in paths, the bank link).
  */
-import { WireAmount } from 'polybank/provider';
 import { z } from 'zod';
 import { WireId } from './model.js';
 
@@ -80,6 +79,9 @@ export const AccountDetails = z.object({
 });
 export type AccountDetail = z.output<typeof AccountDetails>['account'];
 
+// Amounts arrive as strings (sometimes numbers); `money()` of polybank/provider reads either exactly.
+// Our own zod, not polybank's: a provider's schemas are its own (polybank validates through Standard Schema).
+const WireAmount = z.union([z.string(), z.number()]);
 const Amount = z.object({ amount: WireAmount, currency: z.string() });
 
 export const Balances = z.object({

@@ -60,7 +60,8 @@ export class CallContext implements AdapterContext {
     this.#scope = {
       secrets: host.secrets,
       onRequest: (event) => {
-        if (event.requestId !== undefined) this.lastRequestId = event.requestId;
+        // The last answer's id (or none): an error names the request it came from, never an earlier one.
+        if (event.status !== undefined) this.lastRequestId = event.requestId;
         host.onRequest(event);
       },
       ...(options.signal ? { signal: options.signal } : {}),
