@@ -423,7 +423,7 @@ describe('examples/web in headless Chromium', { timeout: 40_000 }, () => {
     await shot(v.page, 'powerauth-consent');
     await v.page.getByRole('checkbox', { name: /I give consent to complete this login operation/ }).check();
     await continueButton(v.page).click();
-    await expectAccounts(v.page, /Spořící účet v EUR\s+other\s+1\.90 EUR/, 'powerauth-accounts');
+    await expectAccounts(v.page, /Spořící účet v EUR\s+savings\s+1\.90 EUR/, 'powerauth-accounts');
     expect(await v.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await expectNoSecrets(v);
   });
