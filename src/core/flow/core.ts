@@ -3,7 +3,7 @@
  * its state, the one-call-at-a-time rule, and the helpers every driver needs (typed
  * errors, challenge data built from an adapter's spec, call contexts).
  */
-import { AbortedError, ChallengeStateError, ConnectionError, ProviderResponseError, isConnectionError, isPolybankError, type ConnectionErrorOptions } from '../errors.js';
+import { AbortedError, ChallengeStateError, ConnectionError, ProviderResponseError, isPolybankError, type ConnectionErrorOptions } from '../errors.js';
 import type { RequestEvent } from '../http.js';
 import { ChallengeData, type Challenge } from '../model/challenge.js';
 import { errorStatus, type ConnectionStatus, type ErrorReason } from '../model/status.js';
@@ -81,11 +81,6 @@ export class FlowCore implements ContextHost {
       this.host.onRef(patch.ref);
     }
     if (patch.info && state.status.status === 'active') state.setStatus({ ...state.status, ...patch.info });
-  }
-
-  /** Registers the sealed values of a step (they are secrets) and records its session. */
-  keep(step: { state: Json; sealed?: Record<string, string> }): void {
-    if (step.sealed) this.secrets.add(...Object.values(step.sealed));
   }
 
   /**
@@ -168,4 +163,3 @@ export function statusOf(error: ConnectionError): ConnectionStatus {
   });
 }
 
-export { isConnectionError };
