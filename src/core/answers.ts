@@ -175,9 +175,10 @@ export function callbackParams(callback: string | URL | URLSearchParams | Record
   else if (typeof callback === 'string') {
     const text = callback.trim();
     if (text === '') return undefined;
-    if (/^[a-z][a-z0-9+.-]*:/i.test(text)) {
+    // A full URL, or a path with its query (what `req.url` is on node:http and Express).
+    if (/^[a-z][a-z0-9+.-]*:/i.test(text) || text.startsWith('/')) {
       try {
-        const url = new URL(text);
+        const url = new URL(text, 'http://callback.invalid');
         search = new URLSearchParams(url.search || url.hash.replace(/^#/, ''));
       } catch {
         return undefined;

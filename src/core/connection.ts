@@ -175,7 +175,7 @@ export class Connection<P extends AnyProvider = AnyProvider> {
   }
 
   /** Lists the accounts of an active connection: validated, normalized, exact. */
-  accounts(options: CallOptions = {}): Promise<Account[]> {
+  async accounts(options: CallOptions = {}): Promise<Account[]> {
     validateCallOptions(options);
     return this.#flow.accounts(options);
   }
@@ -184,27 +184,27 @@ export class Connection<P extends AnyProvider = AnyProvider> {
    * The transactions of one account (signed exact amounts), fetched page by page as you
    * iterate. `from`/`to` are ISO days. Throws UnsupportedError where the provider has none.
    */
-  transactions(accountId: string, options: TransactionQuery & CallOptions = {}): AsyncGenerator<Transaction> {
+  async *transactions(accountId: string, options: TransactionQuery & CallOptions = {}): AsyncGenerator<Transaction> {
     const { signal, timeout, retry, ...query } = options;
     const call: CallOptions = { ...(signal ? { signal } : {}), ...(timeout !== undefined ? { timeout } : {}), ...(retry !== undefined ? { retry } : {}) };
     validateCallOptions(call);
-    return this.#flow.transactions(accountId, query, call);
+    yield* this.#flow.transactions(accountId, query, call);
   }
 
   /** The holders of the connection's accounts, where the provider tells them. */
-  holders(options: CallOptions = {}): Promise<AccountHolder[]> {
+  async holders(options: CallOptions = {}): Promise<AccountHolder[]> {
     validateCallOptions(options);
     return this.#flow.holders(options);
   }
 
   /** Asks the provider to refresh the data without the user, where it has a way to (never triggers SCA). */
-  refresh(options: CallOptions = {}): Promise<void> {
+  async refresh(options: CallOptions = {}): Promise<void> {
     validateCallOptions(options);
     return this.#flow.refresh(options);
   }
 
   /** Deletes the connection and its data at the provider; the connection cannot be used after. */
-  delete(options: CallOptions = {}): Promise<void> {
+  async delete(options: CallOptions = {}): Promise<void> {
     validateCallOptions(options);
     return this.#flow.remove(options);
   }

@@ -90,7 +90,8 @@ export class ProviderHttp {
     const scope: CallScope = req.signal ? { ...callScope, signal: callScope.signal ? AbortSignal.any([callScope.signal, req.signal]) : req.signal } : callScope;
     const url = buildUrl(config.baseUrl, req.path, req.query);
     const safeUrl = scope.secrets.redactUrl(url);
-    const timeout = req.timeout ?? scope.timeout ?? this.settings.timeout;
+    // The caller's per-call bound wins over a provider's own (a slow bank check's 180 s).
+    const timeout = scope.timeout ?? req.timeout ?? this.settings.timeout;
     const repeatable = !req.sensitive && (req.idempotent || req.method !== 'POST');
     const limit = repeatable ? Math.max(0, Math.floor(scope.retry ?? retry.limit)) : 0;
     const maxBytes = req.maxBytes ?? this.settings.maxResponseBytes;

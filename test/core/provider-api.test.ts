@@ -195,3 +195,12 @@ describe('provider actions', () => {
     expect(Object.keys(conn.actions)).toEqual(['echo']);
   });
 });
+
+describe('callbacks as a server receives them', () => {
+  it('a path with its query (req.url on node:http and Express) reads like a full URL', async () => {
+    const { callbackParams } = await import('../../src/core/answers.js');
+    expect(callbackParams('/cb?code=c1&state=s1')).toEqual(expect.objectContaining({ code: 'c1', state: 's1' }));
+    expect(callbackParams('https://app.example/cb?code=c1&state=s1')).toEqual(expect.objectContaining({ code: 'c1', state: 's1' }));
+    expect(callbackParams('?code=c1&state=s1')).toEqual(expect.objectContaining({ code: 'c1', state: 's1' }));
+  });
+});
