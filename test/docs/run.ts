@@ -4,13 +4,14 @@
  * level is exported, for the test to assert on. The module is written under .tmp/ and
  * imported through vitest, so `polybank` and its subpaths resolve to the sources.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { where, type Block } from './markdown.js';
 
 const SCOPE = Symbol.for('polybank.docs.snippet-scope');
+
 
 /** The names a prelude declares (`declare const a: …, b: …`, `declare function f`, `declare class C`). */
 export function declaredNames(prelude: string): string[] {
@@ -64,7 +65,7 @@ export async function runBlock(root: string, block: Block, scope: Record<string,
   if (/^\s*import\s[^;]*from\s*['"]\./m.test(block.prelude + block.code)) throw new Error(`${where(block)}: a runnable block imports packages only (no relative import)`);
   const names = topLevelNames(block.code);
   const text = [
-    declared.length ? `const { ${declared.join(', ')} } = Reflect.get(globalThis, Symbol.for('polybank.docs.snippet-scope'));` : '',
+    declared.length ? `const { ${declared.join(', ')} } = Reflect.get(globalThis, Symbol.for('${SCOPE.description}'));` : '',
     runtimePrelude(block.prelude),
     block.code,
     names.length ? `export { ${names.join(', ')} };` : 'export {};',
@@ -75,7 +76,9 @@ export async function runBlock(root: string, block: Block, scope: Record<string,
   writeFileSync(file, text);
   Reflect.set(globalThis, SCOPE, scope);
   try {
-    return (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Record<string, unknown>;
+    const exports = (await import(/* @vite-ignore */ pathToFileURL(file).href)) as Record<string, unknown>;
+    rmSync(file); // a failed one stays in .tmp/snippets/, to read
+    return exports;
   } finally {
     Reflect.deleteProperty(globalThis, SCOPE);
   }
