@@ -12,7 +12,6 @@ import { where, type Block } from './markdown.js';
 
 const SCOPE = Symbol.for('polybank.docs.snippet-scope');
 
-
 /** The names a prelude declares (`declare const a: …, b: …`, `declare function f`, `declare class C`). */
 export function declaredNames(prelude: string): string[] {
   const source = ts.createSourceFile('prelude.ts', prelude, ts.ScriptTarget.Latest, true);
