@@ -152,18 +152,21 @@ export class HttpResponse {
   readonly endpoint: string;
   /** The URL that answered (redaction is the caller's business: this may hold a token). */
   readonly url: string;
+  /** The request that was answered (its body may name the request, as Flinks' `RequestId` does). */
+  readonly request: HttpRequest | undefined;
   readonly #config: ProviderHttpConfig | undefined;
   #body: unknown;
   #parsed = false;
   #isJson = false;
 
-  constructor(provider: string, endpoint: string, status: number, headers: Headers, text: string, url = '', config?: ProviderHttpConfig) {
+  constructor(provider: string, endpoint: string, status: number, headers: Headers, text: string, url = '', config?: ProviderHttpConfig, request?: HttpRequest) {
     this.provider = provider;
     this.endpoint = endpoint;
     this.status = status;
     this.headers = headers;
     this.text = text;
     this.url = url;
+    this.request = request;
     this.#config = config;
   }
 

@@ -134,7 +134,7 @@ export class ProviderHttp {
       clearTimeout(timeoutId);
 
       if (n <= limit && RETRY_STATUSES.has(response.status)) {
-        const wire = new HttpResponse(provider, req.endpoint, response.status, response.headers, '', url, config);
+        const wire = new HttpResponse(provider, req.endpoint, response.status, response.headers, '', url, config, req);
         const after = RETRY_AFTER_STATUSES.has(response.status) || config.retryAfter ? wire.retryAfter : undefined;
         const wait = after ? after.getTime() - Date.now() : 0;
         // Beyond our bound: the caller gets the answer and its retryAfter instead of a wait.
@@ -159,7 +159,7 @@ export class ProviderHttp {
         if (error instanceof ResponseTooLargeError) throw new ProviderResponseError(provider, req.endpoint, '', error.message, { status: response.status });
         throw this.#typed(error, req, scope, safeUrl, false);
       }
-      const res = new HttpResponse(provider, req.endpoint, response.status, response.headers, text, url, config);
+      const res = new HttpResponse(provider, req.endpoint, response.status, response.headers, text, url, config, req);
       // The event of the answer goes out once it is read: the request id may be in its body (Flinks).
       scope.onRequest?.(this.#event(req, safeUrl, attempt, { status: response.status }, res.requestId));
       return res;

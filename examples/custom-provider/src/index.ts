@@ -8,9 +8,9 @@
  *
  * const bank = new Polybank({ providers: [gocardless({ secretId, secretKey })] });
  * const conn = bank.connect('gocardless', { institutionId: 'SANDBOXFINANCE_SFIN0000', redirectUri: 'https://app.example/callback' });
- * for await (const challenge of conn.authenticate()) {
- *   if (challenge.type === 'redirect') return redirectUser(challenge.url); // later: bank.resume(checkpoint, { callback })
- * }
+ * const { value: challenge } = await conn.authenticate().next(); // the bank link: { type: 'redirect', url }
+ * const checkpoint = await conn.checkpoint();                     // keep it; send the user to challenge.url
+ * // In the callback request: bank.resume(checkpoint, { callback: request.url })
  * ```
  */
 import { defineProvider } from 'polybank/provider';

@@ -116,6 +116,9 @@ export const flinksFailures = failureTable({
 export function requestIdOf(response: HttpResponse): string | undefined {
   const body = response.isJson ? response.body : undefined;
   if (body !== null && typeof body === 'object' && 'RequestId' in body && typeof body.RequestId === 'string') return body.RequestId;
+  // An answer that does not name it (an outage page): the RequestId the request was made on.
+  const sent = response.request?.json;
+  if (sent !== null && typeof sent === 'object' && 'RequestId' in sent && typeof sent.RequestId === 'string') return sent.RequestId;
   return /Async\/([^/?#]+)/.exec(response.url)?.[1];
 }
 
