@@ -7,7 +7,7 @@ export default {
   name: 'polybank',
   entryPoints: entries().map((entry) => entry.source),
   tsconfig: 'tsconfig.json',
-  plugin: ['typedoc-plugin-zod', './scripts/typedoc-zod-names.mjs'],
+  plugin: ['typedoc-plugin-zod', './scripts/typedoc-named-types.mjs'],
   out: 'docs/api',
   readme: 'README.md',
   projectDocuments: ['docs/providers/*.md'],
