@@ -18,7 +18,7 @@
  *   second type alias of the same name: that twin is removed. A schema reads as `ZodMiniObject<X>`
  *   with X its own type (typedoc-plugin-zod may pick `z.input`'s alias of the same schema).
  */
-import { ArrayType, Converter, DeclarationReflection, IntrinsicType, OptionalType, ReflectionKind, ReferenceType, ReflectionType, RestType, TupleType, TypeOperatorType, UnionType, makeRecursiveVisitor, TypeScript as ts } from 'typedoc';
+import { ArrayType, Converter, DeclarationReflection, IntrinsicType, NamedTupleMember, OptionalType, ReflectionKind, ReferenceType, ReflectionType, RestType, TupleType, TypeOperatorType, UnionType, makeRecursiveVisitor, TypeScript as ts } from 'typedoc';
 
 const ZOD_ALIASES = new Set(['infer', 'output', 'TypeOf', 'input']);
 
@@ -143,9 +143,7 @@ export function load(app) {
       if (inner) return new ArrayType(inner);
       return undefined;
     }
-    if (context.checker.isTupleType(type)) {
-      return type.target.readonly && type.target.elementFlags.some((flag) => !(flag & ts.ElementFlags.Required)) ? readonlyTuple(context, type) : undefined;
-    }
+    if (context.checker.isTupleType(type)) return tupleOf(context, type);
     return withNamedArguments(context, type);
   }
 
@@ -165,16 +163,28 @@ export function load(app) {
     return converted;
   }
 
-  /** TypeDoc 0.28 drops the rest and optional marks of a readonly tuple (`readonly [T, ...T[]]` would read as a pair). */
-  function readonlyTuple(context, type) {
-    const flags = type.target.elementFlags;
-    const elements = context.checker.getTypeArguments(type).slice(0, flags.length).map((element, i) => {
-      const converted = byName(context, element) ?? convertType(context, element);
-      if (flags[i] & ts.ElementFlags.Variable) return new RestType(new ArrayType(converted));
-      return flags[i] & ts.ElementFlags.Optional ? new OptionalType(converted) : converted;
+  /**
+   * A tuple with its elements by name (`status: [status: ConnectionStatus]`). Also every readonly
+   * tuple with optional or rest elements: TypeDoc 0.28 drops those marks there (`readonly [T, ...T[]]`
+   * would read as a pair).
+   */
+  function tupleOf(context, type) {
+    const { elementFlags: flags, labeledElementDeclarations: labels, readonly } = type.target;
+    const args = context.checker.getTypeArguments(type).slice(0, flags.length);
+    const names = args.map((arg) => byName(context, arg));
+    if (!names.some(Boolean) && !(readonly && flags.some((flag) => !(flag & ts.ElementFlags.Required)))) return undefined;
+    const elements = args.map((arg, i) => {
+      const element = names[i] ?? convertType(context, arg);
+      const label = labels?.[i]?.name.getText();
+      const optional = Boolean(flags[i] & ts.ElementFlags.Optional);
+      if (flags[i] & ts.ElementFlags.Variable) return new RestType(label ? new NamedTupleMember(label, false, new ArrayType(element)) : new ArrayType(element));
+      if (label) return new NamedTupleMember(label, optional, element);
+      return optional ? new OptionalType(element) : element;
     });
-    return new TypeOperatorType(new TupleType(elements), 'readonly');
+    const tuple = new TupleType(elements);
+    return readonly ? new TypeOperatorType(tuple, 'readonly') : tuple;
   }
+
 
   /** A union with its named parts by name; undefined if none has a name (unless `always`). */
   function unionOf(context, type, always) {
