@@ -10,9 +10,11 @@ import { createPowensState, type PowensSimState, type PowensSimulatorOptions, ty
 
 /** What a scripted state may carry. */
 export interface ScriptedState {
+  /** The connection's `error_message`, as Powens would word it. */
   errorMessage?: string | null;
   /** ISO or Date: when Powens retries (rateLimiting, websiteUnavailable, bug). */
   nextTry?: string | Date | null;
+  /** The connection's `fields`: what the user is asked (an OTP, a question). */
   fields?: SimField[] | null;
   /** The expected answers of `fields` (default: the configured OTP). */
   expectedAnswer?: Record<string, string>;
@@ -39,10 +41,16 @@ export class PowensSimulator extends Simulator<PowensSimState> {
   }
 
   /** The simulated client application, for `powens({ baseUrl: sim.baseUrl, ...sim.client })`. */
-  get client(): { clientId: string; clientSecret: string } {
+  get client(): {
+    /** The simulated client id. */
+    clientId: string;
+    /** The simulated client secret. */
+    clientSecret: string;
+  } {
     return { clientId: this.state.options.clientId, clientSecret: this.state.options.clientSecret };
   }
 
+  /** The simulated connection `id` (throws when there is none). */
   connection(id: number): SimConnection {
     const connection = this.state.connections.get(id);
     if (!connection) throw new Error(`powens simulator: no connection ${id}`);
