@@ -76,7 +76,7 @@ export const OtpChallengeData = z.object({
   ...base,
   /** Asks for a one-time code. */
   type: z.literal('otp'),
-  /** Where the code was sent (see {@link OtpChannel}). */
+  /** Where the code was sent; `unknown` when the provider does not say. */
   channel: OtpChannel,
   /** What to show next to the input, as the provider wrote it. */
   label: z.optional(z.string()),
