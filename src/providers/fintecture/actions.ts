@@ -20,6 +20,11 @@ import {
 import type { BankInfo } from './schemas/wire.js';
 import type { AisTokens } from './tokens.js';
 
+/**
+ * What an action runs on: the connection's reference and its session.
+ *
+ * @inline
+ */
 type Target = ActionTarget<FintectureRef, FintectureState>;
 
 /** A sandbox test account, as Fintecture lists it (the shape is not documented: `raw` has it all). */
