@@ -75,6 +75,6 @@ export function generatedFiles(root = ROOT) {
       `${HEADER}${ids.map((id) => `import { ${camel(id)}Driver } from '../${id}/driver.js';`).join('\n')}\n\n` +
       `export { ${ids.map((id) => `${camel(id)}Driver`).join(', ')} };\n\n` +
       `/** Every provider's driver, by id (one per provider folder). */\n` +
-      `export const registered = { ${ids.map((id) => (id === camel(id) ? `${id}: ${camel(id)}Driver` : `'${id}': ${camel(id)}Driver`)).join(', ')} } as const;\n`,
+      `export const registered = {\n${ids.map((id) => `  /** The \`${id}\` provider's driver: its simulator, scenarios and autopilot. */\n  ${id === camel(id) ? id : `'${id}'`}: ${camel(id)}Driver,\n`).join('')}} as const;\n`,
   };
 }

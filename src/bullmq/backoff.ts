@@ -10,14 +10,19 @@ export const BACKOFF_TYPE = 'polybank';
 export const DEFAULT_BACKOFF_MS = 5_000;
 const JITTER = 0.2;
 
+/** What decides a retry's delay. */
 export interface BackoffInput {
   /** 1 for the first retry. */
   attempt: number;
+  /** The job's base delay (its `backoff.delay`), doubled per attempt. */
   baseMs: number;
   /** Upper bound of the exponential part (the provider's retryAfter may exceed it). */
   maxMs: number;
+  /** The failure; a `PolybankError`'s `retryAfter` is a floor. */
   error: unknown;
+  /** The current time in epoch milliseconds. */
   now: number;
+  /** The jitter source, in [0, 1); `Math.random` by default. */
   random?: () => number;
 }
 

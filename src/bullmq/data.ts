@@ -31,6 +31,8 @@ export type JobData = z.infer<typeof JobData>;
 
 /** What a finished job keeps in Redis as its return value: counts only (accounts carry balances and names). */
 export interface JobSummary {
+  /** Accounts read. */
   accounts: number;
+  /** Transactions read, when the job read them. */
   transactions?: number;
 }

@@ -12,8 +12,19 @@ import { DEFAULT_PREFIX, checkKey, checkProvider, connectionId, queueName } from
 import { enqueuePowensWebhook, type PowensWebhookLike, type WebhookEnqueued } from './webhooks.js';
 
 /** How often a connection is refreshed: every `every` ms, or on a cron pattern (BullMQ job schedulers). */
-export type RefreshSchedule = { every: number } | { cron: string; tz?: string };
+export type RefreshSchedule =
+  | {
+      /** Milliseconds between two refreshes. */
+      every: number;
+    }
+  | {
+      /** A cron pattern (`0 3 * * *`: every night at 03:00). */
+      cron: string;
+      /** The IANA time zone the pattern is read in (default UTC). */
+      tz?: string;
+    };
 
+/** How a refresh queue is set up: the providers it serves, retries, what it keeps. */
 export interface RefreshQueueOptions<Id extends string = string> {
   /** The providers to queue for (one BullMQ queue each); others are refused. */
   providers: readonly Id[];
@@ -24,16 +35,23 @@ export interface RefreshQueueOptions<Id extends string = string> {
   /** First retry delay (doubling each attempt, never sooner than the provider's retryAfter). Default 5 s. */
   backoffMs?: number;
   /** Finished scheduled jobs kept per provider queue for inspection. Default 1,000 completed, 5,000 failed. */
-  keep?: { completed?: number; failed?: number };
+  keep?: {
+    /** Completed jobs kept per provider queue. */
+    completed?: number;
+    /** Failed jobs kept per provider queue. */
+    failed?: number;
+  };
   /** How long a webhook's id is remembered, so a redelivery is not queued twice. Default 24 h. */
   webhookDedupeSeconds?: number;
 }
 
 /** Where `refreshNow` put the work: the connection's job id (an existing one when it was already queued). */
 export interface Enqueued {
+  /** The connection's job id (`<provider>.<key>`): one per connection. */
   jobId: string;
 }
 
+/** The producer side of `polybank/bullmq`: schedules, on-demand refreshes and webhooks as jobs. */
 export interface RefreshQueue<Id extends string = string> {
   /**
    * Refreshes the connection on a schedule (creates or updates its BullMQ job scheduler).

@@ -13,6 +13,7 @@ export type QueueRefreshResult<Id extends string = string, Ref = unknown> = Refr
   key: string;
   /** The BullMQ job: a scheduler iteration, an on-demand job or a webhook's job. */
   jobId: string;
+  /** What the job did: a scheduled or on-demand refresh, or a webhook's fetch or report. */
   kind: JobKind;
   /** Attempts made, this one included. */
   attempt: number;
@@ -26,27 +27,39 @@ export type QueueRefreshResult<Id extends string = string, Ref = unknown> = Refr
 
 /** A retryable failure that will run again (`delayMs` from now, never before the provider's `retryAfter`). */
 export interface RetryEvent<Id extends string = string> {
+  /** The connection's provider. */
   provider: Id;
+  /** Your key of the stored connection. */
   key: string;
+  /** The BullMQ job that will run again. */
   jobId: string;
   /** The attempt that failed (1 for the first). */
   attempt: number;
+  /** Why it failed (its `reason`, `retryAfter` and `requestId`; secrets redacted). */
   error: PolybankError;
+  /** Milliseconds until the next attempt. */
   delayMs: number;
 }
 
 /** A job that waited for its provider's rate window (or went back to the queue to wait). */
 export interface RateLimitedEvent<Id extends string = string> {
+  /** The provider whose window was full. */
   provider: Id;
+  /** Your key of the stored connection. */
   key: string;
+  /** The BullMQ job that waited. */
   jobId: string;
+  /** Milliseconds until the window had room. */
   waitMs: number;
 }
 
+/** The events a `RefreshWorker` emits, with their arguments. */
 export interface RefreshWorkerEvents<Id extends string = string, Ref = unknown> {
   /** Once per final outcome: done, failed without retry, or out of attempts. */
   result: [result: QueueRefreshResult<Id, Ref>];
+  /** A retryable failure that will run again. */
   retry: [event: RetryEvent<Id>];
+  /** A job waited for its provider's rate window. */
   rateLimited: [event: RateLimitedEvent<Id>];
   /** Infrastructure trouble (Redis, BullMQ, your hooks); jobs are retried or taken over. */
   error: [error: Error];
@@ -66,6 +79,8 @@ export interface ProviderMetrics {
   rateLimited: number;
   /** Jobs waiting in the queue (due now), delayed (retries, future iterations) and active, across all workers. */
   waiting: number;
+  /** Jobs delayed: retries waiting for their time, future scheduler iterations. */
   delayed: number;
+  /** Jobs a worker is running now. */
   active: number;
 }

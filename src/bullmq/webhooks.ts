@@ -20,8 +20,11 @@ export type PowensWebhookLike = Pick<PowensWebhook, 'event' | 'signedAt' | 'payl
  * `jobId` is the same for every delivery of one webhook.
  */
 export interface WebhookEnqueued {
+  /** `fetch`: the connection synced, a job reads its data; `report`: it failed, a job reports why; `ignored`: not a connection event. */
   action: 'fetch' | 'report' | 'ignored';
+  /** The job enqueued (the same for a redelivered webhook, so it runs once). */
   jobId?: string;
+  /** For `report`: the failure's reason. */
   reason?: ErrorReason;
 }
 

@@ -20,6 +20,7 @@ import { processJob, type ProcessHost } from './process.js';
 import { DeferredReleases } from './releases.js';
 import type { ProviderMetrics, QueueRefreshResult, RefreshWorkerEvents } from './types.js';
 
+/** How a refresh worker runs: where refs come from and go, concurrency, rates, retries and results. */
 export interface RefreshWorkerOptions<P extends AnyProvider = AnyProvider> {
   /**
    * Loads a stored connection's ref from your database by your key (undefined: it is gone;
@@ -45,7 +46,12 @@ export interface RefreshWorkerOptions<P extends AnyProvider = AnyProvider> {
    */
   perProviderRate?: Partial<Record<P['id'], Rate>>;
   /** Also read the transactions booked since the connection's last successful run (the first run: `firstDays`, default 90). */
-  transactions?: boolean | { firstDays?: number };
+  transactions?:
+    | boolean
+    | {
+        /** Days of history read on a connection's first run. Default 90. */
+        firstDays?: number;
+      };
   /** BullMQ key prefix, shared with the queue. Default `polybank`. */
   prefix?: string;
   /** This worker's name on the jobs it runs (BullMQ `processedBy`). Default `polybank-<pid>`. */
@@ -65,6 +71,7 @@ export interface RefreshWorkerOptions<P extends AnyProvider = AnyProvider> {
   maxBackoffMs?: number;
 }
 
+/** How a worker shuts down. */
 export interface CloseOptions {
   /**
    * How long in-flight provider calls may take to finish; after that they are aborted and

@@ -27,7 +27,9 @@ import type { CheckpointStore, StoredEntry } from './store.js';
 export interface AuthProgress {
   /** The id to continue with (what your backend hands its client). */
   id: string;
+  /** The provider id. */
   provider: string;
+  /** Where it stands: `challenge`, `authenticating` (still waiting), `active` or `error`. */
   status: ConnectionStatus;
   /** The challenge to show, while one waits for the user (a decoupled one while approval is pending). */
   challenge?: ChallengeData;
@@ -41,6 +43,7 @@ export interface StepOptions extends CallOptions {
   pollBudgetMs?: number;
 }
 
+/** How long a CheckpointStore keeps request/response authentications (the `ttl` option). */
 export interface StoreTtl {
   /** TTL of a pending authentication whose challenge states no expiry. Default 15 minutes. */
   pendingMs: number;

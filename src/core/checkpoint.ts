@@ -15,10 +15,15 @@ import type { Json } from './provider.js';
 export const CHECKPOINT_VERSION = 2;
 
 const PollPlanSchema = z.object({
+  /** The next wait, in milliseconds. */
   intervalMs: z.number().check(z.nonnegative()),
+  /** The longest wait once backing off, in milliseconds. */
   maxIntervalMs: z.optional(z.number().check(z.nonnegative())),
+  /** How much each wait grows (1: fixed). */
   factor: z.optional(z.number().check(z.positive())),
+  /** When waiting stops (ISO date-time). */
   deadline: z.optional(z.iso.datetime({ offset: true })),
+  /** The reason the connection fails with at the deadline. */
   deadlineReason: z.optional(ErrorReason),
 });
 
@@ -27,40 +32,70 @@ const JsonValue: z.ZodMiniType<Json> = z.lazy(() =>
 );
 
 /** A sealed (encrypted) blob: sensitive values that only travel encrypted, bound to their checkpoint. */
-export const SealedBlob = z.object({ alg: z.literal('A256GCM'), kid: z.string(), iv: z.string(), data: z.string() });
+export const SealedBlob = z.object({
+  /** AES-256-GCM. */
+  alg: z.literal('A256GCM'),
+  /** The id of the encryption key (`checkpoints.encryption.keys`). */
+  kid: z.string(),
+  /** The nonce, base64. */
+  iv: z.string(),
+  /** The ciphertext and tag, base64. */
+  data: z.string(),
+});
 export type SealedBlob = z.infer<typeof SealedBlob>;
 
 const BodyShape = {
+  /** The checkpoint format's version. */
   v: z.literal(CHECKPOINT_VERSION),
   /** Random, unique per checkpoint: sealed values are bound to it; a used one is not resumed twice. */
   id: z.string().check(z.minLength(16), z.maxLength(64)),
+  /** The provider id: `bank.resume()` needs it configured. */
   provider: z.string().check(z.minLength(1)),
+  /** How the authentication began: `bank.connect()` (a new link) or `bank.connection()` (an existing one). */
   origin: z.enum(['connect', 'open']),
   /** Challenges issued so far, so that ids stay unique after a resume. */
   seq: z.number().check(z.int(), z.nonnegative()),
+  /** The connection's status when it was taken. */
   status: ConnectionStatus,
+  /** The connection reference, once known, without its secret fields (a refresh token travels sealed, or not at all). */
   ref: z.optional(JsonValue),
+  /** The adapter's JSON state (secret-free by contract). */
   state: z.optional(JsonValue),
   /** What the loop waits for: a challenge to (re-)yield, and/or a poll to continue. */
   pending: z.optional(
     z.object({
+      /** The challenge to yield again on resume. */
       challenge: z.optional(ChallengeData),
+      /** The poll to continue on resume. */
       poll: z.optional(PollPlanSchema),
     }),
   ),
+  /** The sensitive values the provider needs after a resume, encrypted and bound to this checkpoint's id. */
   sealed: z.optional(SealedBlob),
   /** Names of sensitive values left out because no encryption key is configured. */
   dropped: z.optional(z.array(z.string())),
+  /** When it was taken (ISO date-time). */
   createdAt: z.iso.datetime({ offset: true }),
   /** After this, `resume` refuses the checkpoint. */
   expiresAt: z.iso.datetime({ offset: true }),
 };
 const StrictBody = z.strictObject(BodyShape);
 
-const Mac = z.object({ alg: z.literal('HS256'), kid: z.string().check(z.minLength(1)), value: z.string().check(z.minLength(1)) });
+const Mac = z.object({
+  /** HMAC-SHA256. */
+  alg: z.literal('HS256'),
+  /** Which signing key: the current one or one of `previousSigningKeys`. */
+  kid: z.string().check(z.minLength(1)),
+  /** The MAC, base64url. */
+  value: z.string().check(z.minLength(1)),
+});
 
 /** The versioned, authenticated JSON a connection can be resumed from. Never holds a secret. */
-export const Checkpoint = z.object({ ...BodyShape, mac: Mac });
+export const Checkpoint = z.object({
+  ...BodyShape,
+  /** The signature over the canonical body: a checkpoint changed anywhere is refused. */
+  mac: Mac,
+});
 export type Checkpoint = z.infer<typeof Checkpoint>;
 export type CheckpointBody = z.infer<typeof StrictBody>;
 

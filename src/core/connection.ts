@@ -25,6 +25,7 @@ export function flowOf(connection: Connection): Flow {
   return flow;
 }
 
+/** The events of a Connection (`conn.on(name, listener)`): name → the listener's arguments. */
 export interface ConnectionEvents {
   /** The normalized status changed. */
   status: [status: ConnectionStatus];
@@ -47,6 +48,7 @@ export type FlowBuilder = (host: FlowHost, settings: { validateModel: boolean; c
  * with `status` and `accounts()`, carry it across processes with `checkpoint()`.
  */
 export class Connection<P extends AnyProvider = AnyProvider> {
+  /** The provider id: `if (conn.provider === 'flinks')` narrows `ref` and `actions`. */
   readonly provider: P['id'];
   readonly #flow: Flow;
   readonly #runtime: BankRuntime;
@@ -224,10 +226,12 @@ export class Connection<P extends AnyProvider = AnyProvider> {
     return this.#flow.cancel('cancelled');
   }
 
+  /** Provider, status and reference, redacted: what `JSON.stringify(conn)` and logs show. */
   toJSON(): Record<string, unknown> {
     return this.#secrets.redact({ provider: this.provider, status: this.status, ref: this.ref });
   }
 
+  /** What Node's `util.inspect` (and so `console.log`) prints: {@link toJSON}, redacted. */
   [INSPECT](): string {
     return `Connection ${JSON.stringify(this.toJSON())}`;
   }

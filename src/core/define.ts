@@ -12,6 +12,7 @@ import { check, type SchemaInput, type SchemaOutput, type StandardSchemaV1 } fro
 /** An adapter as a definition's `create` returns it: everything but `id` and `secrets`. */
 export type AdapterBody = Omit<AnyProvider, 'id' | 'secrets'>;
 
+/** What `defineProvider` takes: the id, the options schema, which options are secrets, and how to build the adapter. */
 export interface ProviderDefinition<Id extends string, O extends StandardSchemaV1, A extends AdapterBody> {
   /** The provider id users pass to `bank.connect(id, …)`; lower case, e.g. `gocardless`. */
   id: Id;
@@ -26,10 +27,21 @@ export interface ProviderDefinition<Id extends string, O extends StandardSchemaV
 /** What `defineProvider` returns: `gocardless({ secretId, secretKey })` → the provider to pass to `new Polybank`. */
 export type ProviderFactory<Id extends string, O extends StandardSchemaV1, A extends AdapterBody> = (
   options: SchemaInput<O>,
-) => A & { readonly id: Id; readonly secrets: readonly string[] };
+) => A & {
+  /** The provider id. */
+  readonly id: Id;
+  /** The option values to redact everywhere, from the definition's `secrets`. */
+  readonly secrets: readonly string[];
+};
 
 const ID = /^[a-z][a-z0-9-]{0,39}$/;
 
+/**
+ * Declares a provider: returns the factory users call with their options
+ * (`mybank({ apiKey })`). The factory checks the options against the schema (a
+ * ConfigurationError naming every wrong field), registers the secrets, and builds the adapter.
+ * A bad `id` throws at once.
+ */
 export function defineProvider<Id extends string, O extends StandardSchemaV1, A extends AdapterBody>(
   definition: ProviderDefinition<Id, O, A>,
 ): ProviderFactory<Id, O, A> {

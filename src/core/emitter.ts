@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 
+/** A listener of an event, called with the event's arguments (see `ConnectionEvents`, `BankEvents`). */
 export type Listener<Args extends unknown[]> = (...args: Args) => void;
 
 type Guarded = (...args: unknown[]) => void;

@@ -4,30 +4,41 @@ import { REASONS, type ErrorReason, type UserAction } from './model/status.js';
 const BRAND = Symbol.for('polybank.error');
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
+/** What an error carries besides its message: the fields of the same names on {@link PolybankError}. */
 export interface PolybankErrorOptions {
+  /** The provider id involved. */
   provider?: string;
+  /** The provider's own code or state. */
   providerCode?: string;
+  /** Whether trying again later may succeed without the user (default: false, or the class's own). */
   retryable?: boolean;
+  /** When trying again makes sense (a rate limit's reset, a `Retry-After`). */
   retryAfter?: Date;
+  /** HTTP status of the provider response. */
   status?: number;
+  /** Provider endpoint name. */
   endpoint?: string;
   /** The provider's id of the request that failed (Flinks `RequestId`, `x-request-id`, …). */
   requestId?: string;
+  /** The underlying error, kept as the standard `error.cause`. */
   cause?: unknown;
 }
 
 /** The base of every error polybank throws. */
 export class PolybankError extends Error {
+  /** Marks polybank's errors across realms and duplicate installs: what `isPolybankError` reads. */
   declare readonly [BRAND]: true;
   /** The concrete class, readable across realms: 'ValidationError', 'ConnectionError', … */
   readonly kind: string = 'PolybankError';
   /** A stable machine code: `validation`, `invalid_answer`, or for ConnectionError the reason. */
   readonly code: string;
+  /** The provider id involved, when there is one. */
   readonly provider?: string;
   /** The provider's own code or state (FlinksCode, Powens error code, Fintecture errors[].code, …). */
   readonly providerCode?: string;
   /** True when trying the same thing again later may succeed without the user. */
   readonly retryable: boolean;
+  /** When trying again makes sense (a rate limit's reset, a `Retry-After`), when known. */
   readonly retryAfter?: Date;
   /** HTTP status of the provider response, when there is one. */
   readonly status?: number;
@@ -51,6 +62,7 @@ export class PolybankError extends Error {
     if (options.requestId !== undefined) this.requestId = options.requestId;
   }
 
+  /** The error as JSON for logs: name, kind, code, message and the fields that are set (never a secret, never the cause). */
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = { name: this.name, kind: this.kind, code: this.code, message: this.message };
     for (const key of ['provider', 'providerCode', 'retryable', 'status', 'endpoint', 'requestId'] as const) {
@@ -60,6 +72,7 @@ export class PolybankError extends Error {
     return out;
   }
 
+  /** What Node's `util.inspect` (and so `console.log`) prints: the stack, then {@link toJSON}'s fields. */
   [INSPECT](): string {
     return `${this.stack ?? `${this.name}: ${this.message}`}\n  ${JSON.stringify(this.toJSON())}`;
   }
@@ -73,8 +86,11 @@ export class ConfigurationError extends PolybankError {
   }
 }
 
+/** One problem found in an input or an answer. */
 export interface Issue {
+  /** Where, as a dotted path (`fields.password`, `callback.state`); '' for the value as a whole. */
   path: string;
+  /** What is wrong, in words. */
   message: string;
 }
 
@@ -85,6 +101,7 @@ function describeIssues(issues: readonly Issue[]): string {
 /** Input given to the SDK is wrong (connect input, connection ref, options): nothing was sent. */
 export class ValidationError extends PolybankError {
   override readonly kind: string = 'ValidationError';
+  /** Every problem found, not only the first. */
   readonly issues: readonly Issue[];
   constructor(what: string, issues: readonly Issue[], options: PolybankErrorOptions = {}) {
     super('validation', `${what}: ${describeIssues(issues)}`, options);
@@ -96,6 +113,7 @@ export class ValidationError extends PolybankError {
 export class InvalidAnswerError extends ValidationError {
   override readonly kind = 'InvalidAnswerError';
   override readonly code = 'invalid_answer';
+  /** The `id` of the challenge the answer was for. */
   readonly challengeId: string;
   constructor(challengeId: string, issues: readonly Issue[], options: PolybankErrorOptions = {}) {
     super(`Invalid answer to challenge ${challengeId}`, issues, options);
@@ -174,6 +192,7 @@ export class ConflictError extends PolybankError {
   }
 }
 
+/** What a {@link ConnectionError} carries besides its reason and message. */
 export interface ConnectionErrorOptions extends PolybankErrorOptions {
   /** The provider's message meant for the end user. */
   userMessage?: string;
@@ -185,9 +204,13 @@ export interface ConnectionErrorOptions extends PolybankErrorOptions {
  */
 export class ConnectionError extends PolybankError {
   override readonly kind = 'ConnectionError';
+  /** The reason, as the machine code. */
   declare readonly code: ErrorReason;
+  /** Why the connection is not usable (see {@link ErrorReason}). */
   readonly reason: ErrorReason;
+  /** What the user (or the app) has to do before trying again, from the reason table. */
   readonly userAction: UserAction;
+  /** The provider's message meant for the end user, when it sent one: safe to show. */
   readonly userMessage?: string;
   constructor(reason: ErrorReason, message: string, options: ConnectionErrorOptions = {}) {
     super(reason, message, { retryable: REASONS[reason].retryable, ...options });
@@ -207,6 +230,7 @@ export class ConnectionError extends PolybankError {
 
 // ---------------------------------------------------------------- guards (cross-realm)
 
+/** Whether a value is an error polybank threw (any class), also across realms and duplicate installs. */
 export function isPolybankError(value: unknown): value is PolybankError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
@@ -215,15 +239,75 @@ function guard<T extends PolybankError>(...kinds: string[]): (value: unknown) =>
   return (value: unknown): value is T => isPolybankError(value) && kinds.includes(value.kind);
 }
 
+/**
+ * Whether a value is a {@link ConfigurationError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isConfigurationError = guard<ConfigurationError>('ConfigurationError');
+/**
+ * Whether a value is a {@link ValidationError} (an {@link InvalidAnswerError} included), by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isValidationError = guard<ValidationError>('ValidationError', 'InvalidAnswerError');
+/**
+ * Whether a value is an {@link InvalidAnswerError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isInvalidAnswerError = guard<InvalidAnswerError>('InvalidAnswerError');
+/**
+ * Whether a value is a {@link ChallengeStateError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isChallengeStateError = guard<ChallengeStateError>('ChallengeStateError');
+/**
+ * Whether a value is a {@link ProviderResponseError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isProviderResponseError = guard<ProviderResponseError>('ProviderResponseError');
+/**
+ * Whether a value is a {@link NetworkError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isNetworkError = guard<NetworkError>('NetworkError');
+/**
+ * Whether a value is a {@link TimeoutError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isTimeoutError = guard<TimeoutError>('TimeoutError');
+/**
+ * Whether a value is an {@link AbortedError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isAbortedError = guard<AbortedError>('AbortedError');
+/**
+ * Whether a value is a {@link CheckpointError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isCheckpointError = guard<CheckpointError>('CheckpointError');
+/**
+ * Whether a value is an {@link UnsupportedError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isUnsupportedError = guard<UnsupportedError>('UnsupportedError');
+/**
+ * Whether a value is a {@link ConflictError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isConflictError = guard<ConflictError>('ConflictError');
+/**
+ * Whether a value is a {@link ConnectionError}, by its `kind`: works across realms and duplicate installs, where `instanceof` does not.
+ *
+ * @function
+ */
 export const isConnectionError = guard<ConnectionError>('ConnectionError');

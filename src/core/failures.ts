@@ -21,13 +21,16 @@ export interface ProviderFailure {
 
 /** One row of a code table: the reason, and what the app should understand. */
 export interface CodeRow {
+  /** The normalized reason the code means. */
   reason: ErrorReason;
+  /** What the code means, in words: put before the provider's message in `error.message`. */
   explain?: string;
 }
 
 /** Request-specific context a table's `special` rule may need ("a 404 here means deleted"). */
 export type FailureHint = Readonly<Record<string, string | number | boolean>>;
 
+/** How a provider's failed answers become typed errors: its code table, its status table, its special rules. */
 export interface FailureTable {
   /** Reads the provider's error body; undefined when it is not one (an HTML page, an empty body). */
   read(response: HttpResponse): ProviderFailure | undefined;

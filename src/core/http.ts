@@ -7,18 +7,26 @@ import { check, type SchemaOutput, type StandardSchemaV1 } from './schema.js';
 
 export { parseRetryAfter } from './headers.js';
 
+/** The HTTP methods providers use. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+/** One query parameter's value; `undefined` and `null` leave the parameter out. */
 export type QueryValue = string | number | boolean | undefined | null;
 
+/** One request an adapter sends through `ctx.request()`. */
 export interface HttpRequest {
   /** A stable name for errors, events and simulator counters, e.g. `Authorize`. */
   endpoint: string;
+  /** The HTTP method. */
   method: HttpMethod;
   /** Relative to the provider's base URL, or absolute (pagination links). */
   path: string;
+  /** Query parameters, appended to the URL. */
   query?: Record<string, QueryValue> | URLSearchParams;
+  /** A JSON body (sent with `content-type: application/json`). */
   json?: unknown;
+  /** A form body (`application/x-www-form-urlencoded`), when there is no `json`. */
   form?: Record<string, string>;
+  /** Headers for this request, over the provider's own; an `undefined` value sends none. */
   headers?: Record<string, string | undefined>;
   /**
    * The request carries credentials, an OTP or an answer: it is sent at most once,
@@ -51,11 +59,15 @@ export interface HttpRequest {
 export interface RequestEvent {
   /** `polybank.<provider>.<endpoint>`, e.g. `polybank.flinks.Authorize`. */
   name: string;
+  /** The provider id. */
   provider: string;
+  /** The request's stable name (`Authorize`, `GetAccountsDetail`). */
   endpoint: string;
+  /** The HTTP method. */
   method: HttpMethod;
   /** The URL with secrets removed. */
   url: string;
+  /** The response's HTTP status; absent when no response came. */
   status?: number;
   /** The provider's id for this request, when it sends one (`x-request-id` and the like). */
   requestId?: string;
@@ -71,6 +83,7 @@ export interface RequestEvent {
   attributes: Record<string, string | number>;
 }
 
+/** How failed idempotent requests are retried (the `retry` option of `new Polybank`); a `sensitive` request never is. */
 export interface RetryPolicy {
   /** Retries of idempotent requests after the first attempt. */
   limit: number;
@@ -80,6 +93,7 @@ export interface RetryPolicy {
   backoffLimitMs: number;
 }
 
+/** A `fetch` to send requests with (the `fetch` option): the global one by default. */
 export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
 
 /** A provider's hook on every outgoing request (e.g. HTTP signatures); may return a new Request. */
@@ -94,16 +108,23 @@ export type AfterResponseHook = (response: HttpResponse, request: HttpRequest, h
 
 /** What a hook may do: send a request through the core (e.g. the token refresh a 401 asks for). */
 export interface HookContext {
+  /** Sends a request through the core, as `ctx.request()` does. */
   request(req: HttpRequest): Promise<HttpResponse>;
+  /** The signal of the call the hook runs in. */
   readonly signal: AbortSignal | undefined;
+  /** The values to redact: register a token the hook obtains. */
   readonly secrets: Secrets;
 }
 
 /** The HTTP side of a provider: where it lives and its hooks on the core's HTTP layer. */
 export interface ProviderHttpConfig {
+  /** The origin and path every relative request path hangs from. */
   readonly baseUrl: string;
+  /** Headers sent with every request. */
   readonly headers?: Record<string, string>;
+  /** Runs on every outgoing request (see {@link BeforeRequestHook}). */
   readonly beforeRequest?: BeforeRequestHook;
+  /** Runs on every response before the adapter reads it (see {@link AfterResponseHook}). */
   readonly afterResponse?: AfterResponseHook;
   /** The provider's error codes and statuses: non-expected answers become typed errors. */
   readonly failures?: FailureTable;
@@ -132,11 +153,15 @@ export interface HttpSettings {
 
 /** What a request is made for: the caller's abort signal, its secrets, its event sink and per-call options. */
 export interface CallScope {
+  /** Aborts the call's requests. */
   signal?: AbortSignal;
+  /** The values to redact from URLs, errors and events. */
   secrets: Secrets;
+  /** Receives every attempt's {@link RequestEvent}. */
   onRequest?: (event: RequestEvent) => void;
   /** Per-call overrides (`conn.accounts({ timeout, retry })`). */
   timeout?: number;
+  /** Retries of an idempotent request for this call, instead of the policy's `limit`. */
   retry?: number;
 }
 
@@ -145,10 +170,15 @@ const MAX_REQUEST_ID = 128;
 
 /** A provider response of any status; adapters read what they expect, the core validates bodies. */
 export class HttpResponse {
+  /** The HTTP status. */
   readonly status: number;
+  /** The response headers. */
   readonly headers: Headers;
+  /** The body as text (bounded by `maxResponseBytes`). */
   readonly text: string;
+  /** The provider id. */
   readonly provider: string;
+  /** The request's stable name, for errors. */
   readonly endpoint: string;
   /** The URL that answered (redaction is the caller's business: this may hold a token). */
   readonly url: string;
@@ -189,11 +219,13 @@ export class HttpResponse {
     return this.#body;
   }
 
+  /** Whether the body parsed as JSON. */
   get isJson(): boolean {
     this.#parse();
     return this.#isJson;
   }
 
+  /** Whether the status is 2xx. */
   get ok(): boolean {
     return this.status >= 200 && this.status < 300;
   }

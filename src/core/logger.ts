@@ -3,12 +3,17 @@
  * `logger.debug(fields, message)`, which both print sensibly; fields are already redacted.
  */
 export interface Logger {
+  /** Every request and step: for development. */
   debug?(fields: Record<string, unknown>, message: string): void;
+  /** Milestones: a connection became active, a checkpoint was resumed. */
   info?(fields: Record<string, unknown>, message: string): void;
+  /** Something was skipped or degraded (a best-effort cleanup failed); the flow went on. */
   warn?(fields: Record<string, unknown>, message: string): void;
+  /** Something failed (a listener threw, a call failed). */
   error?(fields: Record<string, unknown>, message: string): void;
 }
 
+/** A log level, least severe first; a minimum level passes it and the ones after it. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const ORDER: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };

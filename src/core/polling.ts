@@ -6,10 +6,13 @@ import type { PollPlan, StillPending } from './provider.js';
  * runs can pass a simulated clock (`new Polybank({ clock })`) so polls need not wait.
  */
 export interface Clock {
+  /** The current time, in epoch milliseconds. */
   now(): number;
+  /** Waits `ms` milliseconds; rejects with an AbortedError when `signal` aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The real clock: `Date.now()` and timers (the default). */
 export const realClock: Clock = { now: () => Date.now(), sleep: (ms, signal) => sleep(ms, signal) };
 
 /** The next macrotask: setImmediate where there is one (Node, Bun, Deno), else setTimeout (workerd, browsers). */

@@ -20,6 +20,7 @@ import { Sealer, processEncryption, type EncryptionOptions } from './sealer.js';
 import { MemoryStore, type CheckpointStore } from './store.js';
 import { parseInput } from './validate.js';
 
+/** What `new Polybank({...})` takes: the providers, and the cross-cutting settings (all optional). */
 export interface PolybankOptions<P extends AnyProvider> {
   /** Provider instances from their factories, e.g. `[flinks({...}), powens({...})]`. */
   providers: readonly P[];
@@ -63,6 +64,7 @@ export interface PolybankOptions<P extends AnyProvider> {
    * providers that do not declare `typedOutput` (third-party), off for the built-in ones.
    */
   validateModel?: boolean;
+  /** How checkpoints are signed, encrypted and aged (see `conn.checkpoint()` and `bank.resume()`). */
   checkpoints?: {
     /**
      * HMAC key (≥ 16 bytes; 32 random bytes recommended) that signs checkpoints, the same on every instance. Without one,
@@ -82,6 +84,7 @@ export interface PolybankOptions<P extends AnyProvider> {
   };
 }
 
+/** The events of a Polybank (`bank.on(name, listener)`): name → the listener's arguments. */
 export interface BankEvents {
   /** Every HTTP attempt of every connection and provider-level call (URL redacted). */
   request: [event: RequestEvent];

@@ -13,12 +13,15 @@ export type Json = string | number | boolean | null | Json[] | { [key: string]: 
 
 /** How the core polls a provider: after `intervalMs`, then backing off by `factor` up to `maxIntervalMs`, until `deadline`. */
 export interface PollPlan {
+  /** The first wait, in milliseconds. */
   intervalMs: number;
+  /** The longest wait between two polls once backing off, in milliseconds. */
   maxIntervalMs?: number;
   /** 1 keeps the interval fixed (the provider's documented cadence); default 1.5. */
   factor?: number;
   /** ISO time after which waiting stops with `auth_expired` (or `deadlineReason`). */
   deadline?: string;
+  /** The reason the connection fails with at the deadline (default `auth_expired`). */
   deadlineReason?: ErrorReason;
 }
 
@@ -27,7 +30,9 @@ export type ChallengeSpec = ChallengeDataInput extends infer C ? (C extends unkn
 
 /** Details of an active connection, where the provider tells them. */
 export interface ActiveInfo {
+  /** When the consent runs out (ISO date-time): the `active` status's `consentExpiresAt`. */
   consentExpiresAt?: string;
+  /** When the provider last refreshed the data (ISO date-time). */
   lastSyncedAt?: string;
 }
 
@@ -38,28 +43,68 @@ export interface ActiveInfo {
  * checkpoint only encrypted.
  */
 export type Step<S, R> =
-  | { kind: 'challenge'; state: S; sealed?: Record<string, string>; challenge: ChallengeSpec; poll?: PollPlan }
-  | { kind: 'pending'; state: S; sealed?: Record<string, string>; poll: PollPlan }
-  | { kind: 'active'; state: S; sealed?: Record<string, string>; ref: R; info?: ActiveInfo };
+  | {
+      /** The user has something to do: the core yields `challenge`. */
+      kind: 'challenge';
+      /** The adapter's state from now on. */
+      state: S;
+      /** Sensitive values for the steps that follow (replacing the previous ones). */
+      sealed?: Record<string, string>;
+      /** What to ask; the core gives it its `id` and `provider`. */
+      challenge: ChallengeSpec;
+      /** For a decoupled challenge: how to poll until it is approved. */
+      poll?: PollPlan;
+    }
+  | {
+      /** Nothing for the user to do: the core polls per `poll`. */
+      kind: 'pending';
+      /** The adapter's state from now on. */
+      state: S;
+      /** Sensitive values for the steps that follow. */
+      sealed?: Record<string, string>;
+      /** How to poll. */
+      poll: PollPlan;
+    }
+  | {
+      /** Authenticated: the connection is active. */
+      kind: 'active';
+      /** The adapter's state for the data calls. */
+      state: S;
+      /** Sensitive values the data calls need (a user token). */
+      sealed?: Record<string, string>;
+      /** The reference to store: what `bank.connection(provider, ref)` opens again later. */
+      ref: R;
+      /** Consent and sync dates, when the provider tells them. */
+      info?: ActiveInfo;
+    };
 
 /** What a poll says while nothing has changed yet. */
 export interface StillPending<S> {
+  /** Nothing new: wait and poll again. */
   kind: 'still_pending';
+  /** A new state to keep, when the poll changed it. */
   state?: S;
   /** The provider asked to wait at least until then (Retry-After). */
   retryAfter?: Date;
 }
 
+/** What an adapter has of a link between calls: its state, and its sealed values (in memory, or decrypted from a checkpoint). */
 export interface Session<S> {
+  /** The adapter's JSON state, as its last step or update left it. */
   readonly state: S;
+  /** The sensitive values its steps sealed, by name. */
   readonly sealed: Readonly<Record<string, string>>;
 }
 
 /** What the core hands an adapter for one call: HTTP bound to the caller's signal, secrets and events. */
 export interface AdapterContext {
+  /** The provider id. */
   readonly provider: string;
+  /** The caller's abort signal (and timeout): pass it to anything that waits. */
   readonly signal: AbortSignal;
+  /** The values to redact: add a secret learned mid-flow (a token) before it can reach a log. */
   readonly secrets: Secrets;
+  /** The logger the user configured, for the adapter's own lines (redact what you log). */
   readonly log: Logger;
   /**
    * True when a user is present (inside authenticate()); false for background calls
@@ -67,6 +112,11 @@ export interface AdapterContext {
    * `sca_required` instead.
    */
   readonly interactive: boolean;
+  /**
+   * One HTTP request to the provider through the core: base URL, hooks, timeouts, retries
+   * (never of a `sensitive` request), redaction, request events. A failed status throws the
+   * typed error of the provider's failure table unless `expect` says otherwise.
+   */
   request(req: HttpRequest): Promise<HttpResponse>;
   /**
    * Pages of a list that links to its next page. The core resolves each link against the
@@ -88,6 +138,7 @@ export interface AdapterContext {
    * deadline it throws `onDeadline()` or a ConnectionError with `plan.deadlineReason`.
    */
   poll<T>(plan: PollPlan, attempt: () => Promise<T | StillPending<unknown>>, onDeadline?: () => Error): Promise<T>;
+  /** The current time in epoch milliseconds, from the configured clock (simulated in tests). */
   now(): number;
   /** Builds the typed failure for a normalized reason (use with `throw`). */
   fail(reason: ErrorReason, message: string, options?: ConnectionErrorOptions): Error;
@@ -99,30 +150,44 @@ export interface AdapterContext {
   update(patch: SessionUpdate<Json, unknown>): void;
 }
 
+/** What `ctx.update()` records; every field is optional and replaces what it names. */
 export interface SessionUpdate<S, R> {
+  /** The adapter's new state. */
   state?: S;
+  /** Sealed values to set (merged over the current ones). */
   sealed?: Record<string, string>;
+  /** A new reference to store (the user is told through the `ref` event). */
   ref?: R;
+  /** New consent or sync dates. */
   info?: ActiveInfo;
 }
 
+/**
+ * Why the core cancels a provider-side session: `cancelled` (the app left the loop or called
+ * `cancel()`), `aborted` (the caller's signal fired), `failed` (the authentication failed).
+ */
 export type CancelCause = 'cancelled' | 'aborted' | 'failed';
 
 /** One page of a paginated list: its items and the link to the next page, if any. */
 export interface Page<T> {
+  /** This page's items. */
   items: T[];
+  /** The next page's URL (absolute or relative to this page); absent, null or '' on the last page. */
   next?: string | null | undefined;
 }
 
 /** What a provider action runs on: the connection's reference and its session, when one is open. */
 export interface ActionTarget<Ref, S> {
+  /** The connection's reference, once it is known. */
   readonly ref: Ref | undefined;
+  /** Its session, while one is open (authenticated in this process, or resumed). */
   readonly session: Session<S> | undefined;
 }
 
 /** A provider's own operation beyond the common API (Powens' reconnect webview URL, Flinks statements). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ProviderAction<Ref = any, S = any> = (ctx: AdapterContext, target: ActionTarget<Ref, S>, args: any) => Promise<unknown>;
+/** A provider's actions by name: what `ProviderAdapter.actions` holds. */
 export type ProviderActions = Readonly<Record<string, ProviderAction>>;
 
 /** The schemas of a provider: Standard Schemas (zod, valibot, …), so their input and output types may differ. */
@@ -149,8 +214,11 @@ export interface ProviderAdapter<
   RefIn = Ref,
   Actions extends ProviderActions = Record<never, never>,
 > {
+  /** The provider id: what `bank.connect(id, …)` names (lower case, e.g. `flinks`). */
   readonly id: Id;
+  /** The schemas of its input, reference and state. */
   readonly schemas: ProviderSchemas<InputIn, Input, RefIn, Ref, S>;
+  /** Its HTTP setup: base URL, headers, hooks, failure table. */
   readonly http: ProviderHttpConfig;
   /** Provider-level secrets (API keys, app secrets) to redact everywhere. */
   readonly secrets: readonly string[];
@@ -186,10 +254,19 @@ export interface ProviderAdapter<
   refresh?(ctx: AdapterContext, session: Session<S>): Promise<void>;
 }
 
+/** Any provider, whatever its types: what `new Polybank({ providers })` takes. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyProvider = ProviderAdapter<string, any, any, any, any, any, any>;
+/** A provider's id type (`'flinks'`). */
 export type ProviderId<P extends AnyProvider> = P['id'];
-export type ProviderById<P extends AnyProvider, Id extends string> = Extract<P, { id: Id }>;
+/** The provider of a union whose id is `Id`. */
+export type ProviderById<P extends AnyProvider, Id extends string> = Extract<
+  P,
+  {
+    /** The id picked. */
+    id: Id;
+  }
+>;
 /** What a user passes to `bank.connect()` for this provider: a wrong field is a compile error. */
 export type InputOf<P extends AnyProvider> = P extends unknown ? SchemaInput<P['schemas']['input']> : never;
 /** What a user passes to `bank.connection()` for this provider. */
@@ -199,10 +276,15 @@ export type RefOf<P extends AnyProvider> = P extends unknown ? SchemaOutput<P['s
 /** What the adapter's `start()` receives (the parsed input, defaults applied). */
 export type ParsedInputOf<P extends AnyProvider> = P extends unknown ? SchemaOutput<P['schemas']['input']> : never;
 
+/** The `args` an action takes. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ActionArgs<F> = F extends (ctx: AdapterContext, target: any, args: infer A) => Promise<unknown> ? A : never;
+/** What an action resolves to. */
 type ActionResult<F> = F extends (...args: never[]) => Promise<infer R> ? R : never;
 /** A provider's actions as the user calls them: `conn.actions.reconnectUrl({ redirectUri })`. */
-export type ActionsOf<P extends AnyProvider> = P extends { readonly actions?: infer A }
+export type ActionsOf<P extends AnyProvider> = P extends {
+  /** The provider's actions, if it has any. */
+  readonly actions?: infer A;
+}
   ? { readonly [K in keyof NonNullable<A>]: (args: ActionArgs<NonNullable<A>[K]>, options?: { signal?: AbortSignal }) => Promise<ActionResult<NonNullable<A>[K]>> }
   : Record<never, never>;

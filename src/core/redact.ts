@@ -101,6 +101,7 @@ export class Secrets {
     return new Secrets(this);
   }
 
+  /** Grows whenever a secret is added here or to a parent: caches built over the set compare it. */
   get version(): number {
     return this.#version + (this.#parent ? this.#parent.version : 0);
   }

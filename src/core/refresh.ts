@@ -7,15 +7,24 @@ import type { Transaction } from './model/transaction.js';
 
 /** Waits for the right to refresh one more connection of a provider. */
 export interface RateLimiter {
+  /** Resolves when one more refresh may start; rejects with an AbortedError when `signal` aborts. */
   acquire(signal?: AbortSignal): Promise<void>;
 }
 
 /** A rate: connections per second, or `requests` per `perSeconds`. */
-export type Rate = number | { requests: number; perSeconds: number };
+export type Rate =
+  | number
+  | {
+      /** How many connections… */
+      requests: number;
+      /** …per this many seconds. */
+      perSeconds: number;
+    };
 
 /** Builds the limiter of one provider; `polybank/redis` shares them across workers. */
 export type RateLimiterFactory = (provider: string, rate: { requests: number; perSeconds: number }) => RateLimiter;
 
+/** How `bank.refreshAll()` paces its work. */
 export interface RefreshOptions<Id extends string = string> {
   /** Connections refreshed at the same time in this process. Default 4. */
   concurrency?: number;
@@ -23,17 +32,37 @@ export interface RefreshOptions<Id extends string = string> {
   perProviderRate?: Partial<Record<Id, Rate>>;
   /** Where the limits live: in this process by default; `redisRateLimiters(client)` to share them. */
   limiters?: RateLimiterFactory;
+  /** Aborts the refresh: the connections not refreshed yet come back with an AbortedError. */
   signal?: AbortSignal;
 }
 
 /**
- * One refreshed connection: its accounts, or the typed error it failed with.
- * `transactions` is there when they were asked for (`polybank/bullmq` workers: the new
- * ones since the connection's last successful run, every account together).
+ * One connection's outcome in `bank.refreshAll()` (and a `polybank/bullmq` job), in the input
+ * order: its accounts, or its error.
  */
 export type RefreshResult<Id extends string = string, Ref = unknown> =
-  | { provider: Id; ref: Ref; ok: true; accounts: Account[]; transactions?: Transaction[] }
-  | { provider: Id; ref: Ref; ok: false; error: PolybankError };
+  | {
+      /** The provider id, as given. */
+      provider: Id;
+      /** The reference, as given. */
+      ref: Ref;
+      /** Refreshed. */
+      ok: true;
+      /** The connection's accounts after the refresh. */
+      accounts: Account[];
+      /** When they were asked for (`polybank/bullmq` workers): the new ones since the connection's last successful run, every account together. */
+      transactions?: Transaction[];
+    }
+  | {
+      /** The provider id, as given. */
+      provider: Id;
+      /** The reference, as given. */
+      ref: Ref;
+      /** Not refreshed. */
+      ok: false;
+      /** Why (`sca_required` when it needs the user). */
+      error: PolybankError;
+    };
 
 export function normalizeRate(rate: Rate): { requests: number; perSeconds: number } {
   const value = typeof rate === 'number' ? { requests: rate, perSeconds: 1 } : rate;

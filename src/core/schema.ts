@@ -4,37 +4,60 @@
  * provider author's own validator works whatever version the SDK bundles.
  */
 export interface StandardSchemaV1<Input = unknown, Output = Input> {
+  /** The Standard Schema properties the validator library provides. */
   readonly '~standard': StandardSchemaV1.Props<Input, Output>;
 }
 
+/** The types of the Standard Schema interface, as the specification names them. */
 // eslint-disable-next-line @typescript-eslint/no-namespace
 export declare namespace StandardSchemaV1 {
+  /** What a Standard Schema exposes under `~standard`. */
   interface Props<Input = unknown, Output = Input> {
+    /** The version of the specification: 1. */
     readonly version: 1;
+    /** The library that made the schema (`zod`, `valibot`, …). */
     readonly vendor: string;
+    /** Validates a value; the core requires a synchronous result. */
     readonly validate: (value: unknown) => Result<Output> | Promise<Result<Output>>;
+    /** The schema's input and output types, for inference only. */
     readonly types?: Types<Input, Output> | undefined;
   }
+  /** What `validate` returns: the value, or the issues. */
   type Result<Output> = SuccessResult<Output> | FailureResult;
+  /** A value that passed. */
   interface SuccessResult<Output> {
+    /** The output value (transforms and defaults applied). */
     readonly value: Output;
+    /** Never set on a success. */
     readonly issues?: undefined;
   }
+  /** A value that failed. */
   interface FailureResult {
+    /** What is wrong, one issue per problem. */
     readonly issues: ReadonlyArray<Issue>;
   }
+  /** One problem with a value. */
   interface Issue {
+    /** What is wrong, in words. */
     readonly message: string;
+    /** Where: the keys from the root to the faulty value. */
     readonly path?: ReadonlyArray<PropertyKey | PathSegment> | undefined;
   }
+  /** A path key in object form. */
   interface PathSegment {
+    /** The key. */
     readonly key: PropertyKey;
   }
+  /** The types a schema carries for inference. */
   interface Types<Input = unknown, Output = Input> {
+    /** What the schema accepts. */
     readonly input: Input;
+    /** What the schema produces. */
     readonly output: Output;
   }
+  /** What a schema accepts. */
   type InferInput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['input'];
+  /** What a schema produces. */
   type InferOutput<S extends StandardSchemaV1> = NonNullable<S['~standard']['types']>['output'];
 }
 
@@ -51,7 +74,9 @@ export type SchemaOutput<S> = S extends StandardSchemaV1 ? StandardSchemaV1.Infe
 
 /** A validation problem: where (dotted path) and what, never the offending value. */
 export interface SchemaIssue {
+  /** Where, as a dotted path (`Accounts.0.Balance`); '' for the value as a whole. */
   path: string;
+  /** What is wrong, in words. */
   message: string;
 }
 

@@ -3,6 +3,7 @@ import { CheckpointError, ConfigurationError } from './errors.js';
 
 /** Encryption keys for sensitive checkpoint values: key id → 32-byte key (raw bytes or base64). */
 export interface EncryptionOptions {
+  /** The keys by id: 32 bytes each, raw or base64 (standard or URL-safe). */
   keys: Record<string, string | Uint8Array>;
   /** The key id new checkpoints are encrypted with; older ids still decrypt (rotation). Default: the first key. */
   currentKeyId?: string;

@@ -12,6 +12,7 @@ interface Flight<V> {
   waiting: number;
 }
 
+/** Runs one task per key at a time; callers asking for the same key meanwhile share its result. */
 export class SingleFlight<K, V> {
   readonly #flights = new Map<K, Flight<V>>();
 
@@ -71,11 +72,15 @@ export class SingleFlight<K, V> {
 }
 
 /** A cached value with its expiry (epoch ms; Infinity for "until invalidated"). */
+/** A value and when it expires. */
 export interface Expiring<V> {
+  /** The value (an access token, a probe's result). */
   value: V;
+  /** When it stops being valid, in epoch milliseconds. */
   expiresAt: number;
 }
 
+/** How a {@link TokenCache} fetches, renews and bounds its values. */
 export interface TokenCacheOptions<K, V> {
   /** Fetches a fresh value; `signal` aborts only when no caller waits any more. A call's own `fetch` overrides it. */
   fetch?(key: K, signal: AbortSignal): Promise<Expiring<V>>;
@@ -83,6 +88,7 @@ export interface TokenCacheOptions<K, V> {
   skewMs?: number;
   /** Entries kept at most (oldest dropped first). Default 1,000. */
   limit?: number;
+  /** The current time in epoch milliseconds; default `Date.now` (a simulated clock in tests). */
   now?: () => number;
 }
 
@@ -123,6 +129,7 @@ export class TokenCache<K, V> {
     return this.#entries.get(key);
   }
 
+  /** Stores a value obtained elsewhere (a token that came with a login response). */
   set(key: K, entry: Expiring<V>): void {
     this.#entries.delete(key);
     this.#entries.set(key, entry);
@@ -134,6 +141,7 @@ export class TokenCache<K, V> {
     }
   }
 
+  /** Forgets the value of `key` (a logout, a revoked token). */
   delete(key: K): void {
     this.#entries.delete(key);
   }

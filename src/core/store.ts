@@ -3,21 +3,30 @@ import { ConflictError } from './errors.js';
 
 /** What a store keeps under an authentication id. */
 export interface StoreEntry {
+  /** The authentication's signed checkpoint, as its last step left it. */
   checkpoint: Checkpoint;
   /**
    * A lease, set while one instance sends this step to the provider: any other instance
    * that loads it before `until` gets a ConflictError instead of sending the same answer
    * again. Past `until`, the holder is presumed dead (a crash between claim and save).
    */
-  inFlight?: { since: string; until?: string };
+  inFlight?: {
+    /** When the step was claimed (ISO date-time). */
+    since: string;
+    /** When the claim lapses (ISO date-time); absent: it does not. */
+    until?: string;
+  };
 }
 
+/** An entry as a store loads it, with its version. */
 export interface StoredEntry {
+  /** The entry. */
   entry: StoreEntry;
   /** Increases by one on every save: the optimistic-concurrency token. */
   version: number;
 }
 
+/** How `save` writes: at which version, for how long. */
 export interface SaveOptions {
   /** The version the caller loaded (0: the id must not exist yet). */
   expectedVersion: number;
@@ -30,6 +39,7 @@ export interface SaveOptions {
  * instances. Implementations must make `save` an atomic compare-and-set on the version.
  */
 export interface CheckpointStore {
+  /** The entry under `id` and its version, or undefined when there is none (or it expired). */
   load(id: string): Promise<StoredEntry | undefined>;
   /** Saves when the stored version equals `expectedVersion`; returns the new version; else throws ConflictError. */
   save(id: string, entry: StoreEntry, options: SaveOptions): Promise<number>;
@@ -113,6 +123,7 @@ export class MemoryStore implements CheckpointStore {
     for (const [key, until] of this.#claims) if (until <= now) this.#claims.delete(key);
   }
 
+  /** How many entries are held (expired ones included until swept): for tests and metrics. */
   get size(): number {
     return this.#entries.size;
   }

@@ -11,9 +11,11 @@ import { versionConflict, type CheckpointStore, type SaveOptions, type StoreEntr
 
 /** The one method used: ioredis' `eval(script, numKeys, ...keysAndArgs)`. */
 export interface RedisLike {
+  /** Runs a Lua script (`EVAL`): the keys first, then the arguments. */
   eval(script: string, numKeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
 }
 
+/** How a RedisStore names its keys. */
 export interface RedisStoreOptions {
   /** Key prefix, so several apps can share a Redis. Default `polybank:auth:`. */
   prefix?: string;

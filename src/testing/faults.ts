@@ -4,24 +4,70 @@
  */
 export type FaultKind =
   /** Wait `ms` before answering normally. */
-  | { kind: 'latency'; ms: number }
+  | {
+      /** Slow answer. */
+      kind: 'latency';
+      /** The delay, in ms. */
+      ms: number;
+    }
   /** Answer this status instead (default body: a provider-neutral JSON error). */
-  | { kind: 'status'; status: number; body?: string; headers?: Record<string, string>; retryAfter?: number | string }
+  | {
+      /** A failed answer. */
+      kind: 'status';
+      /** The HTTP status. */
+      status: number;
+      /** The body text, instead of the neutral JSON error. */
+      body?: string;
+      /** Extra response headers. */
+      headers?: Record<string, string>;
+      /** A `Retry-After` header (seconds, or an HTTP date). */
+      retryAfter?: number | string;
+    }
   /** Drop the connection without a response (ECONNRESET on a socket, a TypeError under msw). */
-  | { kind: 'reset' }
+  | {
+      /** A dropped connection. */
+      kind: 'reset';
+    }
   /** Never answer until the client gives up (or `ms` passes). */
-  | { kind: 'timeout'; ms?: number }
+  | {
+      /** No answer. */
+      kind: 'timeout';
+      /** How long to hang before dropping the connection, in ms (default 120 000). */
+      ms?: number;
+    }
   /** Answer normally but cut the body in half: truncated JSON. */
-  | { kind: 'truncate' }
+  | {
+      /** A body cut in half. */
+      kind: 'truncate';
+    }
   /** Answer an HTML error page with this status (default 502), as load balancers do. */
-  | { kind: 'html'; status?: number }
+  | {
+      /** An HTML error page. */
+      kind: 'html';
+      /** Its status (default 502). */
+      status?: number;
+    }
   /** Answer normally but with another content type. */
-  | { kind: 'content-type'; value: string }
+  | {
+      /** Another content type. */
+      kind: 'content-type';
+      /** The content type to send. */
+      value: string;
+    }
   /** Answer a body that is not JSON at all. */
-  | { kind: 'garbage' }
+  | {
+      /** A body that is not JSON. */
+      kind: 'garbage';
+    }
   /** Rewrite the JSON body (drop or add fields, change types). */
-  | { kind: 'mutate'; mutate: (body: unknown) => unknown };
+  | {
+      /** A rewritten body. */
+      kind: 'mutate';
+      /** Gets the parsed JSON body, returns the one to send. */
+      mutate: (body: unknown) => unknown;
+    };
 
+/** A fault to arm with `sim.faults.add(spec)`: what happens, and to which requests. */
 export type FaultSpec = FaultKind & {
   /** Endpoint name (as in the counters) or a pattern; all endpoints when absent. */
   endpoint?: string | RegExp;
@@ -62,10 +108,12 @@ export class FaultInjector {
     };
   }
 
+  /** Disarms every fault. */
   clear(): void {
     this.#faults = [];
   }
 
+  /** How many faults were added and not disarmed (spent ones included). */
   get armed(): number {
     return this.#faults.length;
   }
@@ -170,6 +218,7 @@ export async function applyAfter(spec: FaultSpec, response: Response, signal?: A
   }
 }
 
+/** An HTML error page with this status, as a load balancer in front of a provider sends. */
 export function htmlError(status: number): Response {
   const body = `<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n<html><head><title>${status} Error</title></head><body><h1>${status}</h1><p>The server encountered an error.</p></body></html>`;
   return new Response(body, { status, headers: { 'content-type': 'text/html; charset=iso-8859-1' } });

@@ -7,6 +7,7 @@ import { getResponse } from 'msw/utils/get-response';
 import { isResetResponse } from './faults.js';
 import type { Simulator } from './simulator.js';
 
+/** A running simulator server (`startSimulatorServer`). */
 export interface SimulatorServer {
   /** `http://127.0.0.1:<port>`: the origin every simulator on this server answers at. */
   readonly origin: string;
@@ -14,8 +15,11 @@ export interface SimulatorServer {
   close(): Promise<void>;
 }
 
+/** Where `startSimulatorServer` listens. */
 export interface StartOptions {
+  /** The port; default 0 (any free port, read it from `origin`). */
   port?: number;
+  /** The address to bind; default `127.0.0.1`. */
   host?: string;
 }
 

@@ -2,29 +2,40 @@
 import { http, type HttpHandler } from 'msw/http';
 import { FaultInjector, applyAfter, applyBefore, isResetResponse, type FaultSpec } from './faults.js';
 
+/** The HTTP methods a simulator route serves. */
 export type SimMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a route handler receives: the request, its parsed body, the simulator's state. */
 export interface RouteContext<S> {
+  /** The request as msw received it (its body already read). */
   readonly request: Request;
+  /** The request's URL, parsed. */
   readonly url: URL;
+  /** The path parameters (`:id` → `params.id`). */
   readonly params: Readonly<Record<string, string>>;
   /** Parsed JSON or form body (undefined when empty, the raw text when neither parses). */
   readonly body: unknown;
+  /** The body as text ('' when empty). */
   readonly rawBody: string;
+  /** The simulator's scenario state, to read and change. */
   readonly state: S;
+  /** The simulator serving the request. */
   readonly simulator: Simulator<S>;
 }
 
+/** One endpoint of a simulated provider. */
 export interface Route<S> {
+  /** The HTTP method it serves. */
   method: SimMethod;
   /** Path under the simulator's base path, in msw syntax (`/users/:id`). */
   path: string;
   /** The endpoint name used by counters, faults and the SDK's own errors. */
   endpoint: string;
+  /** Answers a request, as the provider would. */
   handle(ctx: RouteContext<S>): Response | Promise<Response>;
 }
 
+/** What a simulator is made of: the provider's name, where it lives, and its routes. */
 export interface SimulatorDefinition<S> {
   /** Provider id, e.g. `flinks`. */
   name: string;
@@ -32,14 +43,19 @@ export interface SimulatorDefinition<S> {
   defaultOrigin: string;
   /** Path prefix the provider's documented paths hang from (`/2.0` for Powens). */
   basePath?: string;
+  /** Its endpoints. */
   routes: ReadonlyArray<Route<S>>;
   /** Called for requests that match no route (default: a JSON 404). */
   notFound?: (request: Request) => Response;
 }
 
+/** One request a simulator received, as its log keeps it. */
 export interface RecordedRequest {
+  /** The route's endpoint name (`(unknown)` when no route matched). */
   endpoint: string;
+  /** The HTTP method. */
   method: string;
+  /** The URL path (no query). */
   path: string;
   /** The request body as received (first 4 KiB), to prove what was sent and that nothing was sent twice. */
   body?: string;
@@ -49,6 +65,7 @@ export interface RecordedRequest {
   status?: number;
   /** When it arrived, and when it was answered (ms since the epoch). */
   at: number;
+  /** When it was answered (epoch ms); absent while in flight or when the connection was dropped. */
   answeredAt?: number;
 }
 
@@ -73,8 +90,11 @@ async function parseBody(request: Request): Promise<{ body: unknown; rawBody: st
  * `setupServer` in your tests, or `startSimulatorServer()` for a real socket.
  */
 export class Simulator<S> {
+  /** The provider id it simulates. */
   readonly name: string;
+  /** Its routes and origin. */
   readonly definition: SimulatorDefinition<S>;
+  /** Faults to inject into its answers (timeouts, resets, HTTP errors, …). */
   readonly faults: FaultInjector;
   /** Scenario state: what the simulated provider knows (sessions, connections, scripted outcomes). */
   state: S;
@@ -101,6 +121,7 @@ export class Simulator<S> {
     return `${this.#origin}${this.definition.basePath ?? ''}`;
   }
 
+  /** The origin it serves at: the provider's own, or the one `handlers()` or the server gave it. */
   get origin(): string {
     return this.#origin;
   }

@@ -10,7 +10,12 @@ export const DecimalString = z.string().check(z.regex(/^-?(0|[1-9]\d*)(\.\d+)?$/
  * An exact amount of money. `amount` is a canonical decimal string with the
  * currency's minor units ("158121.10" EUR, "1500" JPY, "1.250" BHD): never a float.
  */
-export const Money = z.object({ amount: DecimalString, currency: CurrencyCode });
+export const Money = z.object({
+  /** A canonical decimal string at the currency's minor units; signed where the field says so. */
+  amount: DecimalString,
+  /** ISO 4217 code, upper case. */
+  currency: CurrencyCode,
+});
 export type Money = z.infer<typeof Money>;
 
 // ISO 4217 currencies whose minor unit is not 2 (the default).
@@ -28,6 +33,7 @@ export function minorUnits(currency: string): number {
 
 /** Thrown (as a plain RangeError) when a value cannot be an amount; adapters turn it into a ProviderResponseError. */
 export class InvalidAmountError extends RangeError {
+  /** `InvalidAmountError`. */
   override name = 'InvalidAmountError';
 }
 

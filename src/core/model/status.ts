@@ -32,9 +32,13 @@ export const UserAction = z.enum([
 ]);
 export type UserAction = z.infer<typeof UserAction>;
 
+/** One row of {@link REASONS}: what an {@link ErrorReason} implies. */
 export interface ReasonInfo {
+  /** Whether trying again later, without the user, can succeed. */
   readonly retryable: boolean;
+  /** What has to happen first (see {@link UserAction}). */
   readonly userAction: UserAction;
+  /** The reason in a few words, for logs and developers (not for end users). */
   readonly meaning: string;
 }
 
@@ -57,24 +61,43 @@ export const REASONS: Readonly<Record<ErrorReason, ReasonInfo>> = {
 
 const IsoDate = z.iso.datetime({ offset: true });
 
-export const NewStatus = z.object({ status: z.literal('new') });
-export const AuthenticatingStatus = z.object({ status: z.literal('authenticating') });
+/** Made, not authenticated yet. */
+export const NewStatus = z.object({
+  /** Nothing sent yet. */
+  status: z.literal('new'),
+});
+/** Talking to the provider: a step or a poll is under way. */
+export const AuthenticatingStatus = z.object({
+  /** Between challenges: the loop is sending or waiting. */
+  status: z.literal('authenticating'),
+});
+/** Waiting for the user: a challenge was yielded and not answered yet. */
 export const ChallengeStatus = z.object({
+  /** A challenge is pending. */
   status: z.literal('challenge'),
+  /** The pending challenge's `id`. */
   challengeId: z.string(),
+  /** The pending challenge's `type` (`otp`, `redirect`, …). */
   challengeType: z.string(),
 });
+/** Authenticated: the data calls work. */
 export const ActiveStatus = z.object({
+  /** The connection can be read. */
   status: z.literal('active'),
   /** When the consent (PSD2 90/180 days) runs out: re-consent before this date. */
   consentExpiresAt: z.optional(IsoDate),
   /** When the provider last refreshed the data. */
   lastSyncedAt: z.optional(IsoDate),
 });
+/** Not usable: why, whether a retry can help, and what the user has to do. */
 export const ErrorStatus = z.object({
+  /** The connection failed or lapsed. */
   status: z.literal('error'),
+  /** Why, in the one vocabulary of every provider. */
   reason: ErrorReason,
+  /** From the reason table ({@link REASONS}): whether trying again later without the user can succeed. */
   retryable: z.boolean(),
+  /** From the reason table: what has to happen before trying again. */
   userAction: UserAction,
   /** The provider's own state or code (e.g. Powens `wrongpass`, FlinksCode `DISABLED_LOGIN`). */
   providerState: z.optional(z.string()),

@@ -20,13 +20,20 @@ import {
 import type { BankInfo } from './schemas/wire.js';
 import type { AisTokens } from './tokens.js';
 
+/**
+ * What an action runs on: the connection's reference and its session.
+ *
+ * @inline
+ */
 type Target = ActionTarget<FintectureRef, FintectureState>;
 
 /** A sandbox test account, as Fintecture lists it (the shape is not documented: `raw` has it all). */
 export interface FintectureTestAccount {
+  /** The test account's id (the PSU id to use in the sandbox). */
   id: string;
   /** The bank it belongs to, when the answer says. */
   provider?: string;
+  /** Fintecture's object, untouched. */
   raw: unknown;
 }
 
@@ -71,4 +78,5 @@ export function fintectureActions(client: FintectureClient, tokens: AisTokens) {
   };
 }
 
+/** Fintecture's actions, on `conn.actions` when `conn.provider === 'fintecture'`. */
 export type FintectureActions = ReturnType<typeof fintectureActions>;

@@ -30,6 +30,7 @@ import { AisTokens, tokenSet } from './tokens.js';
 
 type FStep = Step<FintectureState, FintectureRef>;
 
+/** The Fintecture adapter's type: its input, reference, state and actions. */
 export type FintectureAdapter = ProviderAdapter<'fintecture', ParsedInput, FintectureRef, FintectureState, FintectureInput, z.input<typeof RefSchema>, FintectureActions>;
 
 /** What `create` gives `defineProvider`: the adapter, and `ready()` for the key import. */

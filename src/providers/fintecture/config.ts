@@ -8,6 +8,7 @@ export const ENVIRONMENTS = {
   production: 'https://api.fintecture.com',
 } as const;
 
+/** A Fintecture environment: `sandbox` or `production`. */
 export type FintectureEnvironment = keyof typeof ENVIRONMENTS;
 
 const HttpUrl = z.url({ protocol: /^https?$/ }).check(
@@ -35,6 +36,7 @@ export const OptionsSchema = z.strictObject(
     appSecret: z.string().check(z.minLength(1)),
     /** The application's private key: a PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`) or an RSASSA-PKCS1-v1_5/SHA-256 CryptoKey. */
     privateKey: z.optional(z.union([z.string(), z.custom<CryptoKey>((value) => isCryptoKey(value), 'expected a PEM string or a CryptoKey')])),
+    /** Which Fintecture environment to talk to (default `sandbox`): picks the API origin. */
     environment: z._default(z.enum(['sandbox', 'production']), 'sandbox'),
     /** The API origin the documented paths hang from; overrides `environment`. */
     baseUrl: z.optional(HttpUrl),
@@ -48,6 +50,7 @@ export const OptionsSchema = z.strictObject(
   strictKeys,
 );
 
+/** What `fintecture({...})` accepts: the application's credentials and where to reach Fintecture. */
 export type FintectureOptions = z.input<typeof OptionsSchema>;
 type ParsedOptions = z.output<typeof OptionsSchema>;
 

@@ -26,7 +26,12 @@ export type { BankInfo as FintectureBank } from './schemas/wire.js';
 export type { FintectureAdapter, FintectureBody } from './adapter.js';
 export type { FintectureActions, FintectureTestAccount } from './actions.js';
 
-/** Creates the Fintecture provider. */
+/**
+ * Creates the Fintecture provider from its options (checked now: a wrong one is a
+ * ConfigurationError).
+ *
+ * @function
+ */
 export const fintecture = defineProvider({
   id: 'fintecture',
   options: OptionsSchema,

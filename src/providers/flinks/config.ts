@@ -8,6 +8,7 @@ export const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 const ms = (name: string) => z.optional(z.int(`${name} must be an integer (ms)`).check(z.positive(`${name} must be positive`)));
 const key = (name: string) => z.optional(z.string(`${name} must be a string`).check(z.minLength(1, `${name} must not be empty`)));
 
+/** The schema of `flinks({...})`'s options (strict: an unknown option is an error). */
 export const FlinksOptions = z.strictObject(
   {
     /** The GUID of your Flinks instance (the `{customerId}` of every path). */
@@ -37,6 +38,7 @@ export const FlinksOptions = z.strictObject(
   },
   { error: (issue) => (issue.code === 'unrecognized_keys' ? `unknown option ${issue.keys.join(', ')}` : 'expected an options object') },
 );
+/** What `flinks({...})` accepts: the instance, its keys, and the polling and reading settings. */
 export type FlinksOptions = z.input<typeof FlinksOptions>;
 
 export interface ResolvedOptions {

@@ -18,6 +18,8 @@ import { FlinksOptions, resolveOptions } from './config.js';
  * `/v3/{customerId}/BankingServices`. Wrong options throw ConfigurationError here.
  * Its own operations: `conn.actions.statements({ accounts?, period? })` (PDF statements)
  * and `conn.actions.scheduledRefresh({ enabled })` (Flinks' nightly refresh).
+ *
+ * @function
  */
 export const flinks = defineProvider({
   id: 'flinks',

@@ -21,7 +21,9 @@ export const FlinksInput = z.strictObject(
   {
     /** Flinks institution name, e.g. `FlinksCapital`, `RBC`, `TD`. */
     institution: required('institution'),
+    /** The user's user name at the bank. */
     username: required('username'),
+    /** The user's password at the bank: sent once, to /Authorize, never stored. */
     password: required('password'),
     /** Language of the MFA prompts; part of what identifies a LoginId. */
     language: z.optional(z.enum(['en', 'fr'], said('language must be en or fr'))),
@@ -42,10 +44,15 @@ export const GUID_SHAPED = /^[0-9a-z]{8}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-
 
 /** `bank.connection('flinks', …)` and `conn.ref`: the LoginId of a saved link. */
 export const FlinksRef = z.strictObject(
-  { loginId: z.string(said('loginId must be a string')).check(z.regex(GUID_SHAPED, 'expected a Flinks LoginId (a GUID)')) },
+  {
+    /** Flinks' LoginId of the saved link. */
+    loginId: z.string(said('loginId must be a string')).check(z.regex(GUID_SHAPED, 'expected a Flinks LoginId (a GUID)')),
+  },
   unknownKeys,
 );
+/** What to store to reopen a Flinks link: `{ loginId }`. */
 export type FlinksRef = z.output<typeof FlinksRef>;
+/** What `bank.connection('flinks', ref)` accepts. */
 export type FlinksRefInput = z.input<typeof FlinksRef>;
 
 // ---------------------------------------------------------------- adapter state
@@ -61,7 +68,9 @@ export type PromptKind = z.output<typeof PromptKind>;
  * what precedes a data: URL's base64 is kept, to send the offered string back exactly.
  */
 export const StatePrompt = z.object({
+  /** How it is answered. */
   kind: PromptKind,
+  /** The prompt text, exactly as Flinks sent it: the key of its SecurityResponses entry. */
   key: z.string(),
   /** The offered strings (choices, questions, phone numbers), in order. */
   values: z.optional(z.array(z.string())),
@@ -73,14 +82,22 @@ export type StatePrompt = z.output<typeof StatePrompt>;
 /** Which data request a RequestId served: Flinks keys async results by RequestId alone, so one RequestId serves one request. */
 export const DataAsk = z.string().check(z.maxLength(200));
 
-const Link = { loginId: z.optional(z.string()), institution: z.optional(z.string()) };
+const Link = {
+  /** The LoginId, once Flinks gave one. */
+  loginId: z.optional(z.string()),
+  /** The institution name, as given. */
+  institution: z.optional(z.string()),
+};
 
 /** What the adapter remembers between steps (JSON, secret-free, small: it goes into checkpoints). */
 export const FlinksState = z.discriminatedUnion('phase', [
   /** A 203: MFA prompts to answer on `requestId` (a trusted-device prompt is polled). */
   z.object({
+    /** MFA prompts wait for the user. */
     phase: z.literal('mfa'),
+    /** The RequestId the answers go to. */
     requestId: z.string(),
+    /** What answering each prompt needs. */
     prompts: z.array(StatePrompt).check(z.minLength(1)),
     /** /AuthorizeAsync answered a trusted-device confirmation 202: the next poll asks for its outcome. */
     processing: z.optional(z.boolean()),
@@ -88,7 +105,9 @@ export const FlinksState = z.discriminatedUnion('phase', [
   }),
   /** A 202 from /Authorize: polled with the RequestId alone. */
   z.object({
+    /** Flinks is still processing. */
     phase: z.literal('pending'),
+    /** The RequestId to poll. */
     requestId: z.string(),
     /** The delivery chosen for a TextOrCall code, when the 202 answered that choice (the code prompt follows). */
     codeMethod: z.optional(z.enum(['Text', 'Call'])),
@@ -96,11 +115,16 @@ export const FlinksState = z.discriminatedUnion('phase', [
   }),
   /** An open link; `session` is the data session in use, once one is open. */
   z.object({
+    /** Authenticated. */
     phase: z.literal('active'),
+    /** The LoginId of the link. */
     loginId: z.string(),
+    /** The institution name, when known. */
     institution: z.optional(z.string()),
+    /** The data session in use, once one is open. */
     session: z.optional(
       z.object({
+        /** The session's RequestId. */
         requestId: z.string(),
         /** The data request this RequestId served, if any (see DataAsk). */
         asked: z.optional(DataAsk),
@@ -110,6 +134,7 @@ export const FlinksState = z.discriminatedUnion('phase', [
     ),
   }),
 ]);
+/** The Flinks adapter's state, a union on `phase` (what a checkpoint carries). */
 export type FlinksState = z.output<typeof FlinksState>;
 export type MfaState = Extract<FlinksState, { phase: 'mfa' }>;
 export type ActiveState = Extract<FlinksState, { phase: 'active' }>;
@@ -269,8 +294,16 @@ export const StatementsArgs = z.strictObject(
   },
   unknownKeys,
 );
+/** The arguments of `conn.actions.statements(args)`; all optional. */
 export type StatementsArgs = z.input<typeof StatementsArgs>;
 
 /** `conn.actions.scheduledRefresh(args)`: Flinks' nightly refresh of this link, on or off. */
-export const ScheduledRefreshArgs = z.strictObject({ enabled: z.boolean(said('enabled must be true or false')) }, unknownKeys);
+export const ScheduledRefreshArgs = z.strictObject(
+  {
+    /** On or off. */
+    enabled: z.boolean(said('enabled must be true or false')),
+  },
+  unknownKeys,
+);
+/** The arguments of `conn.actions.scheduledRefresh(args)`. */
 export type ScheduledRefreshArgs = z.input<typeof ScheduledRefreshArgs>;

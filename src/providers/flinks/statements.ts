@@ -26,7 +26,9 @@ export interface FlinksStatement {
 
 /** The statements of one account, by the account number Flinks gives them. */
 export interface FlinksAccountStatements {
+  /** The account number, as Flinks gives it with the statements. */
   accountNumber?: string;
+  /** Its statements. */
   statements: FlinksStatement[];
 }
 
@@ -57,11 +59,19 @@ function decodedSize(data: string): number {
 }
 
 /** Flinks' operations on `conn.actions` (each receives the call's context and the connection's link). */
+/** Flinks' actions, on `conn.actions` when `conn.provider === 'flinks'`. */
 export type FlinksActions = {
   /** PDF statements: `conn.actions.statements({ accounts?, period? })`. */
   statements(ctx: AdapterContext, target: ActionTarget<FlinksRef, FlinksState>, args?: StatementsArgs): Promise<FlinksAccountStatements[]>;
   /** Flinks' nightly refresh of the link: `conn.actions.scheduledRefresh({ enabled })`. */
-  scheduledRefresh(ctx: AdapterContext, target: ActionTarget<FlinksRef, FlinksState>, args: ScheduledRefreshArgs): Promise<{ enabled: boolean }>;
+  scheduledRefresh(
+    ctx: AdapterContext,
+    target: ActionTarget<FlinksRef, FlinksState>,
+    args: ScheduledRefreshArgs,
+  ): Promise<{
+    /** Whether the nightly refresh is now on. */
+    enabled: boolean;
+  }>;
 };
 
 export function flinksActions(client: FlinksClient, sessions: DataSessions, options: Pick<ResolvedOptions, 'maxStatementBytes'>): FlinksActions {

@@ -39,6 +39,7 @@ export interface ReconnectLink {
   url: string;
   /** Keep it with the connection's ref: `completeReconnect` refuses a callback without it. */
   state: string;
+  /** Powens' id of the connection to reconnect. */
   connectionId: number;
   /** When the temporary code expires, if Powens says. */
   expiresAt?: string;
@@ -58,10 +59,15 @@ function parsed<T>(what: string, schema: { safeParse(value: unknown): { success:
 
 /** Powens' operations on `conn.actions` (see the module comment). */
 export type PowensActions = {
+  /** The Reconnect webview URL of this connection, and the `state` its callback must carry back. */
   readonly reconnectUrl: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: ReconnectUrlArgs) => Promise<ReconnectLink>;
+  /** Checks the webview's callback (its `state`, its `error`), then returns the connection's status. */
   readonly completeReconnect: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: CompleteReconnectArgs) => Promise<ConnectionStatus>;
+  /** Enables accounts Powens found (new accounts are disabled until enabled); returns them. */
   readonly enableAccounts: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: AccountsArgs) => Promise<Account[]>;
+  /** Disables accounts (Powens purges their data); returns them. */
   readonly disableAccounts: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: AccountsArgs) => Promise<Account[]>;
+  /** Deletes the Powens user, with all its connections and data. */
   readonly deleteUser: (ctx: AdapterContext, target: ActionTarget<PowensRef, PowensState>, args: void) => Promise<void>;
 };
 

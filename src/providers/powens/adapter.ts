@@ -42,9 +42,13 @@ import { TOKEN, ensureUser, tokenOf, type Sealed } from './users.js';
 type PowensStep = Step<PowensState, PowensRef>;
 type ConnectionPhase = PowensPhase<'connection'>;
 
+/** The Powens adapter's type: transactions, holders and actions always present. */
 export type PowensAdapter = ProviderAdapter<'powens', PowensInput, PowensRef, PowensState, PowensInputIn, PowensRefIn, PowensActions> & {
+  /** Lists an account's transactions, a page per iteration. */
   readonly transactions: NonNullable<ProviderAdapter<'powens', PowensInput, PowensRef, PowensState>['transactions']>;
+  /** Lists the account holders (Powens' account ownerships). */
   readonly holders: NonNullable<ProviderAdapter<'powens', PowensInput, PowensRef, PowensState>['holders']>;
+  /** Powens' own operations. */
   readonly actions: PowensActions;
 };
 

@@ -102,7 +102,12 @@ export interface PowensOptions {
   /** Where Powens sends the user back after a webauth (`webauthRequired`, webauth connectors); no query string. */
   redirectUri?: string;
   /** How often a validating connection or a decoupled approval is polled. Default 3 s, backing off to 15 s. */
-  polling?: { intervalMs?: number; maxIntervalMs?: number };
+  polling?: {
+    /** The first wait between two polls, in ms. */
+    intervalMs?: number;
+    /** The longest wait once backing off, in ms. */
+    maxIntervalMs?: number;
+  };
   /** Timeout of the calls that check credentials with the bank synchronously. Default 180 000 ms. */
   syncTimeoutMs?: number;
   /** The zone of Powens' date-times without an offset. Default `Europe/Paris`; `UTC` reads them as UTC. */

@@ -31,6 +31,8 @@ export const POWENS_TEST_CONNECTOR = '338178e6-3d01-564f-9a7b-52ca442459bf';
  * The Powens provider. `baseUrl` is the API root including `/2.0` (default
  * `https://{domain}.biapi.pro/2.0`); `timeZone` is the zone of Powens' zone-less times
  * (default Europe/Paris). Throws ConfigurationError on a bad option.
+ *
+ * @function
  */
 export const powens: (options: PowensOptions) => PowensAdapter = defineProvider({
   id: 'powens',

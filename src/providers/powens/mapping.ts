@@ -19,13 +19,33 @@ export function own<V>(table: Readonly<Record<string, V>>, key: string | null | 
 /** What a connection state asks for. */
 export type StateAction =
   /** Synced (`state: null`): usable. */
-  | { kind: 'active' }
+  | {
+      /** Usable. */
+      kind: 'active';
+    }
   /** `validating`: Powens is processing; poll the connection. */
-  | { kind: 'pending' }
+  | {
+      /** Processing. */
+      kind: 'pending';
+    }
   /** Needs the user: with one present, the adapter handles it `via` …; without, `sca_required`. */
-  | { kind: 'sca'; via: 'force' | 'fields' | 'decoupled' | 'redirect' }
+  | {
+      /** Needs the user. */
+      kind: 'sca';
+      /** How: a forced sync, fields to fill, a decoupled approval, or the webview. */
+      via: 'force' | 'fields' | 'decoupled' | 'redirect';
+    }
   /** Not usable: fails with `reason` (`retryAfter` from `next_try` for the automatic-retry states). */
-  | { kind: 'fail'; reason: ErrorReason; retryAfter?: true; recoverWithFields?: true };
+  | {
+      /** Not usable. */
+      kind: 'fail';
+      /** The normalized reason. */
+      reason: ErrorReason;
+      /** Read `next_try` as the error's `retryAfter`. */
+      retryAfter?: true;
+      /** With a user present, ask for the credentials again instead of failing. */
+      recoverWithFields?: true;
+    };
 
 /** The seed's state table plus `validating` and `notSupported` (DESIGN.md reason table). */
 export const CONNECTION_STATES: Readonly<Record<string, StateAction>> = {

@@ -49,12 +49,16 @@ const PAYLOADS = {
 } as const;
 type Modelled = keyof typeof PAYLOADS;
 
+/** The typed payload of an event (its wire schema's output); a plain record for the events polybank does not model. */
 export type WebhookPayload<E extends PowensWebhookEvent> = E extends Modelled ? z.infer<(typeof PAYLOADS)[E]> : Record<string, unknown>;
 
+/** A verified webhook: its event, when it was signed, its payload and (for connection events) the connection's status. */
 export interface PowensWebhook<E extends PowensWebhookEvent = PowensWebhookEvent> {
+  /** The event, as registered. */
   event: E;
   /** `BI-Signature-Date`, as ISO. */
   signedAt: string;
+  /** The body, parsed and checked against the event's schema. */
   payload: WebhookPayload<E>;
   /** For CONNECTION_SYNCED / ACCOUNTS_FETCHED: the connection's normalized status (SCA states are `sca_required`: no user is present). */
   status?: ConnectionStatus;
@@ -62,14 +66,17 @@ export interface PowensWebhook<E extends PowensWebhookEvent = PowensWebhookEvent
 
 /** A webhook request as your framework gives it, when not a fetch `Request`. */
 export interface WebhookRequest {
+  /** The HTTP method (default `POST`): part of what the signature covers. */
   method?: string;
   /** The full URL, or just the path, the webhook was posted to. */
   url: string;
+  /** The request headers (`BI-Signature`, `BI-Signature-Date`, `Content-Encoding`). */
   headers: Headers | Record<string, string | string[] | undefined>;
   /** The raw body, exactly as received (the signature covers these bytes); gzip bodies are accepted. */
   body: string | Uint8Array;
 }
 
+/** How to verify a webhook: the secret, the event, and the tolerances. */
 export interface VerifyWebhookOptions<E extends PowensWebhookEvent> {
   /** `config.secret_key` of your `hmac_signature` webhook auth provider. */
   secret: string;

@@ -8,16 +8,20 @@ import { redirectUriProblem } from './config.js';
 
 /** The webview's languages (docs): `webview.powens.com/{lang}/reconnect`; without one, CloudFront answers 503 (pypowens). */
 export const WEBVIEW_LANGUAGES = ['en', 'fr', 'de', 'nl', 'pt', 'it', 'es'] as const;
+/** A language of Powens' webview. */
 export type WebviewLanguage = (typeof WEBVIEW_LANGUAGES)[number];
 
+/** What `reconnectWebviewUrl` needs: where the webview lives, the connection, the temporary code and the way back. */
 export interface ReconnectWebviewOptions {
   /** Your Powens domain (`acme-sandbox`): builds the current `webview.powens.com` URL. */
   domain?: string;
   /** Or the API root (`https://acme-sandbox.biapi.pro/2.0`): builds the legacy `{root}/auth/webview/{lang}/reconnect` URL. */
   baseUrl?: string;
+  /** Your Powens client id. */
   clientId: string | number;
   /** The temporary code (`/auth/token/code`), valid a few minutes; `singleAccess` codes are usable once. */
   code: string;
+  /** Powens' id of the connection to reconnect. */
   connectionId: number;
   /** Where the webview sends the user back (no query string). */
   redirectUri: string;

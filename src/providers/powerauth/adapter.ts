@@ -53,6 +53,7 @@ export type PowerAuthActions = {
   chooseBankAccount: (ctx: AdapterContext, target: { session: Session<State> | undefined }, args: { accountId: string }) => Promise<void>;
 };
 
+/** The PowerAuth adapter's type: its input, reference, state and actions. */
 export type PowerAuthAdapter = ProviderAdapter<'powerauth', ParsedInput, PowerAuthRef, State, PowerAuthInput, z.input<typeof Ref>, PowerAuthActions>;
 
 function clone<T>(value: T): T {

@@ -74,7 +74,9 @@ export const Options = z.strictObject(
   { error: (issue) => (issue.code === 'invalid_type' ? 'powerauth({ baseUrl }) needs options' : undefined) },
 );
 
+/** What `powerauth({...})` accepts: the Data Adapter's root, and how to speak to it. */
 export type PowerAuthOptions = z.input<typeof Options>;
+/** The `passwordEncryption` option: the AES key (and cipher) the bank decrypts passwords with. */
 export type PasswordEncryptionOptions = z.input<typeof PasswordEncryption>;
 
 /** A Data Adapter version as [major, minor]. */

@@ -20,7 +20,11 @@ export type { PowerAuthInput, PowerAuthRef, State as PowerAuthState } from './mo
 export type { PowerAuthAdapter, PowerAuthActions } from './adapter.js';
 export { ERROR_CODES as POWERAUTH_ERROR_CODES, STATES as POWERAUTH_STATES } from './mapping.js';
 
-/** The PowerAuth Data Adapter provider. Options are checked now: a bad one is a ConfigurationError. */
+/**
+ * The PowerAuth Data Adapter provider. Options are checked now: a bad one is a ConfigurationError.
+ *
+ * @function
+ */
 export const powerauth = defineProvider({
   id: 'powerauth',
   options: Options,

@@ -13,6 +13,7 @@ const bounded = (max: number) => z.string().check(z.minLength(1), z.maxLength(ma
 
 // ---------------------------------------------------------------- input and reference
 
+/** The operation to authorize through (Next Step's operation); every field has a default. */
 export const OperationInput = z.strictObject({
   /** The operation id (Next Step's UUID); generated when absent. */
   id: z.optional(bounded(256)),
@@ -20,6 +21,7 @@ export const OperationInput = z.strictObject({
   name: z.optional(bounded(32)),
   /** Operation data (`A2` for a login, `A1*A100CZK*…` for a payment). Default `A2`. */
   data: z.optional(bounded(1024)),
+  /** Your own id of the transaction, passed through to the bank. */
   externalTransactionId: z.optional(bounded(256)),
   /** Form data shown to the user (title, summary, parameters). Default: the login form. */
   formData: z.optional(FormData),
@@ -29,6 +31,7 @@ export const OperationInput = z.strictObject({
 
 export const Input = z
   .strictObject({
+    /** The operation to authorize; default a `login_sca` operation. Not with `implicitLogin`. */
     operation: z.optional(OperationInput),
     /**
      * Let the bank create the operation (`operation/create`, ≥0.24: Web Flow's implicit
@@ -36,6 +39,7 @@ export const Input = z
      */
     implicitLogin: z.optional(
       z.strictObject({
+        /** The OAuth client id the bank knows the app by. */
         clientId: bounded(256),
         /** Default `['aisp']`. The sample adapter accepts exactly one scope, `aisp` or `pisp`. */
         scopes: z.optional(z.array(bounded(64)).check(z.minLength(1), z.maxLength(8))),
@@ -54,6 +58,7 @@ export const Input = z
     /** What the anti-fraud system sees of the end user (when `afs` is enabled). */
     afs: z.optional(
       z.strictObject({
+        /** The end user's IP address. */
         clientIpAddress: z.optional(z.string().check(z.maxLength(64))),
         /** ThreatMark cookies (`tm_device_tag`, `tm_session_sid`): kept sealed, never in a checkpoint in clear. */
         extras: z.optional(z.record(z.string(), z.string())),
@@ -61,17 +66,25 @@ export const Input = z
     ),
   })
   .check(z.refine((input) => !(input.operation && input.implicitLogin), { message: 'give either operation or implicitLogin, not both', path: ['implicitLogin'] }));
+/** What `bank.connect('powerauth', input)` takes; all optional (`{}` starts a login). */
 export type PowerAuthInput = z.input<typeof Input>;
+/** The input as the adapter receives it, checked. */
 export type ParsedInput = z.output<typeof Input>;
 
 /** A completed link: the bank's user and the operation it was authorized through. */
 export const Ref = z.strictObject({
+  /** The bank's user id. */
   userId: z.string().check(z.minLength(1)),
+  /** The user's organization. */
   organizationId: z.string().check(z.minLength(1)),
+  /** The operation's id. */
   operationId: z.string().check(z.minLength(1)),
+  /** The operation's name (`login_sca`, …). */
   operationName: z.string().check(z.minLength(1)),
+  /** The operation's data. */
   operationData: z.string().check(z.minLength(1)),
 });
+/** What to store of a completed PowerAuth link: the user, and the operation it was authorized through. */
 export type PowerAuthRef = z.output<typeof Ref>;
 
 // ---------------------------------------------------------------- state
@@ -82,28 +95,38 @@ export type AuthMethod = z.output<typeof AuthMethod>;
 
 /** A consent option as Web Flow's model class holds it (and sends it back with the user's value). */
 export const StoredConsentOption = z.object({
+  /** The option's id. */
   id: z.string(),
+  /** Its text, HTML as the bank sent it. */
   descriptionHtml: z.nullable(z.string()),
+  /** Consent is refused unless it is checked. */
   required: z.boolean(),
+  /** Checked or not at first. */
   defaultValue: ConsentOptionValue,
+  /** The user's value, once answered. */
   value: z.nullable(ConsentOptionValue),
 });
 export type StoredConsentOption = z.output<typeof StoredConsentOption>;
 
 /** What every phase carries: the operation, the user as far as known, the step's tries. */
 const shared = {
+  /** The state format's version. */
   v: z.literal(2),
   /** The operation context exactly as it is sent with every call. */
   operation: z.record(z.string(), z.json()),
+  /** The language of the bank's texts. */
   lang: z.string(),
+  /** The users' organization. */
   organizationId: z.string(),
   /** Remaining steps of the operation; the first is the current one. */
   steps: z.array(AuthMethod),
+  /** The username, once given. */
   username: z.optional(z.string()),
   /** The username came with the connect input: only the password is asked. */
   usernameGiven: z.optional(z.boolean()),
   /** Only for a user the lookup found active: an unknown or blocked user has none (nothing is sent for them). */
   userId: z.optional(z.string()),
+  /** The user's account status, from the lookup. */
   accountStatus: z.optional(AccountStatus),
   /**
    * False when the lookup found no usable user (unknown or not active): the flow then goes
@@ -113,30 +136,70 @@ const shared = {
   known: z.optional(z.boolean()),
   /** Failed tries of the current step (Next Step's counter). */
   fails: z.int().check(z.nonnegative()),
-  afs: z.optional(z.object({ counts: z.record(z.string(), z.int()), loginAuth: z.boolean(), clientIpAddress: z.string() })),
+  /** The anti-fraud system's bookkeeping, when `afs` is on. */
+  afs: z.optional(
+    z.object({
+      /** AFS calls made so far, per action: the next call's `stepIndex`. */
+      counts: z.record(z.string(), z.int()),
+      /** A `LOGIN_AUTH` was sent: the operation's end sends a `LOGOUT`. */
+      loginAuth: z.boolean(),
+      /** The end user's IP address. */
+      clientIpAddress: z.string(),
+    }),
+  ),
 };
 
 export const State = z.discriminatedUnion('phase', [
   /** Before the first step, and between steps that need nobody. */
-  z.object({ ...shared, phase: z.literal('start') }),
-  /** Username (and password for a non-SCA login). */
-  z.object({ ...shared, phase: z.literal('identify') }),
-  /** The password alone (AFS step-down that skips the SMS). */
-  z.object({ ...shared, phase: z.literal('password') }),
   z.object({
     ...shared,
+    /** Nothing asked yet. */
+    phase: z.literal('start'),
+  }),
+  /** Username (and password for a non-SCA login). */
+  z.object({
+    ...shared,
+    /** Asking who the user is. */
+    phase: z.literal('identify'),
+  }),
+  /** The password alone (AFS step-down that skips the SMS). */
+  z.object({
+    ...shared,
+    /** Asking for the password. */
+    phase: z.literal('password'),
+  }),
+  z.object({
+    ...shared,
+    /** Asking for the SMS code. */
     phase: z.literal('otp'),
     /** The Data Adapter's message id (polybank's own with `otpGeneration: 'polybank'`). */
     messageId: z.string(),
+    /** The password is asked together with the code. */
     withPassword: z.boolean(),
     /** polybank's own deadline for the code: the expiry message comes from it, for every user alike. */
     expiresAt: z.string(),
+    /** Whether the bank reported the SMS as sent. */
     delivered: z.boolean(),
   }),
-  z.object({ ...shared, phase: z.literal('consent'), html: z.string(), options: z.array(StoredConsentOption) }),
+  z.object({
+    ...shared,
+    /** Asking for consent. */
+    phase: z.literal('consent'),
+    /** The consent text, HTML as the bank sent it. */
+    html: z.string(),
+    /** Its options. */
+    options: z.array(StoredConsentOption),
+  }),
   /** Linked: what accounts() and holders() need. */
-  z.object({ ...shared, phase: z.literal('active'), userId: z.string() }),
+  z.object({
+    ...shared,
+    /** Linked. */
+    phase: z.literal('active'),
+    /** The bank's user id. */
+    userId: z.string(),
+  }),
 ]);
+/** The PowerAuth adapter's state, a union on `phase` (what a checkpoint carries). */
 export type State = z.output<typeof State>;
 export type Phase = State['phase'];
 export type StateIn<P extends Phase> = Extract<State, { phase: P }>;

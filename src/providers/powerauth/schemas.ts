@@ -16,7 +16,13 @@ const flag = z.nullish(z.boolean());
 
 // ---------------------------------------------------------------- form data (sent verbatim, read leniently)
 
-export const MessageAttribute = z.looseObject({ id: z.string(), message: text });
+/** A text of the operation's form (its title, greeting, summary). */
+export const MessageAttribute = z.looseObject({
+  /** The text's id. */
+  id: z.string(),
+  /** The text, in the operation's language. */
+  message: text,
+});
 
 export const BankAccount = z.looseObject({
   number: text,
@@ -30,7 +36,14 @@ export const BankAccount = z.looseObject({
 export type BankAccount = z.output<typeof BankAccount>;
 
 /** One `formData.parameters` item; `type` is Jackson's @JsonTypeInfo discriminator. */
-export const Attribute = z.looseObject({ type: z.string(), id: z.string(), label: text });
+export const Attribute = z.looseObject({
+  /** The attribute's kind (`AMOUNT`, `KEY_VALUE`, `BANK_ACCOUNT_CHOICE`, …). */
+  type: z.string(),
+  /** The attribute's id. */
+  id: z.string(),
+  /** What to show with it. */
+  label: text,
+});
 
 export const BankAccountChoiceAttribute = z.looseObject({
   type: z.literal('BANK_ACCOUNT_CHOICE'),
@@ -40,27 +53,60 @@ export const BankAccountChoiceAttribute = z.looseObject({
   defaultValue: text,
 });
 
+/** The operation's form data (Web Flow's `formData`): what the bank shows and the user chose. */
 export const FormData = z.looseObject({
+  /** The form's title. */
   title: z.nullish(MessageAttribute),
+  /** Its greeting. */
   greeting: z.nullish(MessageAttribute),
+  /** Its summary (what is being authorized). */
   summary: z.nullish(MessageAttribute),
-  config: z.nullish(z.array(z.looseObject({ id: z.string(), enabled: flag, defaultValue: text }))),
-  banners: z.nullish(z.array(z.looseObject({ id: z.string() }))),
+  /** Form settings by id. */
+  config: z.nullish(
+    z.array(
+      z.looseObject({
+        /** The setting's id. */
+        id: z.string(),
+        /** Whether it is on. */
+        enabled: flag,
+        /** Its default value. */
+        defaultValue: text,
+      }),
+    ),
+  ),
+  /** Banners to show. */
+  banners: z.nullish(
+    z.array(
+      z.looseObject({
+        /** The banner's id. */
+        id: z.string(),
+      }),
+    ),
+  ),
+  /** The operation's parameters (amount, account, …). */
   parameters: z.nullish(z.array(Attribute)),
+  /** What the user entered or chose (a chosen bank account), by key. */
   userInput: z.nullish(z.record(z.string(), z.string())),
 });
 export type FormData = z.output<typeof FormData>;
 
+/** The application (OAuth client) an operation is for (Web Flow's `applicationContext`). */
 export const ApplicationContext = z.looseObject({
+  /** The client id. */
   id: z.string(),
+  /** Its name. */
   name: text,
+  /** Its description. */
   description: text,
+  /** The OAuth scopes it asked for. */
   originalScopes: z.nullish(z.array(z.string())),
+  /** Anything else the bank attaches. */
   extras: z.nullish(z.record(z.string(), z.unknown())),
 });
 
 // ---------------------------------------------------------------- enumerations (every version's values)
 
+/** A user account's status at the bank. */
 export const AccountStatus = z.enum(['ACTIVE', 'NOT_ACTIVE']);
 export type AccountStatus = z.output<typeof AccountStatus>;
 

@@ -7,4 +7,13 @@ import { powerauthDriver } from '../powerauth/driver.js';
 export { fintectureDriver, flinksDriver, powensDriver, powerauthDriver };
 
 /** Every provider's driver, by id (one per provider folder). */
-export const registered = { fintecture: fintectureDriver, flinks: flinksDriver, powens: powensDriver, powerauth: powerauthDriver } as const;
+export const registered = {
+  /** The `fintecture` provider's driver: its simulator, scenarios and autopilot. */
+  fintecture: fintectureDriver,
+  /** The `flinks` provider's driver: its simulator, scenarios and autopilot. */
+  flinks: flinksDriver,
+  /** The `powens` provider's driver: its simulator, scenarios and autopilot. */
+  powens: powensDriver,
+  /** The `powerauth` provider's driver: its simulator, scenarios and autopilot. */
+  powerauth: powerauthDriver,
+} as const;

@@ -5,8 +5,11 @@ import type { Simulator } from '../simulator.js';
 
 /** One documented simulator scenario: what to connect with and how it ends when answered right. */
 export interface DriverScenario<P extends AnyProvider = AnyProvider> {
+  /** Its short name (`--scenario` of the demo). */
   name: string;
+  /** What it shows, in a line. */
   description: string;
+  /** What to pass to `bank.connect()`. */
   input: InputOf<P>;
   /** `active`, or the normalized reason it fails with. */
   outcome: 'active' | ErrorReason;
@@ -21,12 +24,15 @@ export interface DriverScenario<P extends AnyProvider = AnyProvider> {
  * the examples, the soak and fuzz runs, the benchmarks and the runtime matrix share it.
  */
 export interface Driver<P extends AnyProvider = AnyProvider, S = unknown> {
+  /** The provider id. */
   id: P['id'];
+  /** The provider's name and what it covers, for menus. */
   label: string;
   /** A fresh simulator (scenarios preloaded). */
   simulator(): Simulator<S>;
   /** The provider configured against a simulator serving at `sim.baseUrl`. */
   provider(sim: Simulator<S>): P;
+  /** The scenario catalog, the main one first. */
   scenarios: ReadonlyArray<DriverScenario<P>>;
   /** The simulated person's answer to a challenge (undefined for a decoupled approval). */
   answer(challenge: Challenge, sim: Simulator<S>, scenario: DriverScenario<P>): Promise<unknown>;

@@ -2,39 +2,61 @@
 
 export type AuthModel = 'redirect' | 'decoupled';
 
+/** A simulated bank, as the providers catalog lists it. */
 export interface SimBank {
+  /** Fintecture's id of the bank (`agfbfr`). */
   id: string;
+  /** Its name. */
   name: string;
+  /** Its country (ISO 3166 alpha-2). */
   country: string;
+  /** How its users authenticate. */
   authModels: AuthModel[];
+  /** The AIS services it offers. */
   ais: string[];
+  /** The PIS schemes it offers. */
   pis: string[];
+  /** The kinds of customer it serves. */
   psuTypes: string[];
   /** Whether `/accountholders` is implemented for this bank (not all are: sample-nodejs). */
   holders: boolean;
 }
 
+/** A simulated transaction, in Fintecture's wire names. */
 export interface SimTransaction {
+  /** Its id. */
   id: string;
+  /** Signed decimal text: negative is money out. */
   amount: string;
+  /** ISO 4217 code. */
   currency: string;
+  /** The wording. */
   communication: string;
+  /** Booked or pending. */
   status: 'BOOKED' | 'PENDING';
+  /** The booking day (`YYYY-MM-DD`). */
   booking_date: string;
+  /** The value day (`YYYY-MM-DD`). */
   value_date: string;
 }
 
+/** A simulated account of a connection. */
 export interface SimAccount {
+  /** Its id. */
   id: string;
   /** IBAN, or a masked card number for a card, or the loan's contract number. */
   accountId: string;
+  /** Its name. */
   name: string;
+  /** Its product type, as the bank words it. */
   type: string;
   /** What kind of account it is, for the catalog's flat shape (CACC, SVGS, CARD, LOAN). */
   kind: 'CACC' | 'SVGS' | 'CARD' | 'LOAN';
+  /** ISO 4217 code. */
   currency: string;
   /** Cards and loans have none. */
   iban?: string;
+  /** The bank's BIC. */
   bic: string;
   /**
    * A float on purpose, like providers send: the SDK must not pass float artefacts on.
@@ -42,11 +64,15 @@ export interface SimAccount {
    * spending and a loan's principal are negative.
    */
   balance: number;
+  /** Its transactions. */
   transactions: SimTransaction[];
 }
 
+/** A simulated account holder. */
 export interface SimHolder {
+  /** Its id. */
   id: string;
+  /** The holder's full name. */
   fullName: string;
 }
 

@@ -10,6 +10,7 @@ function decoupled(provider: string, psuId: string, description: string, outcome
   return { name: `${provider}-decoupled${psuId.startsWith('refuse') ? '-refused' : ''}`, description, outcome, input: { provider, model: 'decoupled', psuId, psuIpAddress: '203.0.113.7' } };
 }
 
+/** Fintecture against its simulator: the provider set up for it, the scenarios, and the simulated person's answers. */
 export const fintectureDriver: Driver<FintectureProvider, FintectureSimState> = {
   id: 'fintecture',
   label: 'Fintecture (France): decoupled, redirect and Connect AIS',

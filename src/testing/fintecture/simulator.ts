@@ -14,6 +14,7 @@ import { fail } from './envelope.js';
 import { oauthRoutes } from './oauth.js';
 import { FintectureSimState, type FintectureSimulatorOptions } from './state.js';
 
+/** A Fintecture simulator (its state: banks, customers, pending authorizations). */
 export type FintectureSimulator = Simulator<FintectureSimState>;
 
 export function fintectureSimulator(options: FintectureSimulatorOptions = {}): FintectureSimulator {

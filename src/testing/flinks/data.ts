@@ -8,35 +8,81 @@ import { derivedGuid } from './wire.js';
  * float artefacts included.
  */
 export interface SimTransaction {
+  /** The day (`YYYY-MM-DD`). */
   Date: string;
+  /** The bank's transaction code, if any. */
   Code: string | null;
+  /** The wording. */
   Description: string;
+  /** Money out, positive; null for a credit. */
   Debit: number | null;
+  /** Money in, positive; null for a debit. */
   Credit: number | null;
+  /** The running balance after it. */
   Balance: number | null;
+  /** Its id (a GUID). */
   Id: string;
 }
 
+/** A simulated account, in Flinks' wire names. */
 export interface SimAccount {
+  /** Its id (a GUID). */
   Id: string;
+  /** Its name. */
   Title: string;
+  /** Its number (null with identity off). */
   AccountNumber: string | null;
+  /** The last four digits of a card. */
   LastFourDigits: string | null;
+  /** The branch transit number. */
   TransitNumber: string | null;
+  /** The institution number. */
   InstitutionNumber: string | null;
+  /** The overdraft limit. */
   OverdraftLimit: number | null;
-  Balance: { Available: number | null; Current: number | null; Limit: number | null };
+  /** Its balances, as Flinks reports them (null with balances off). */
+  Balance: {
+    /** What can be spent. */
+    Available: number | null;
+    /** The booked balance. */
+    Current: number | null;
+    /** The credit limit. */
+    Limit: number | null;
+  };
+  /** `Operations`, `Credits`, `Products`, … */
   Category: string;
+  /** `Chequing`, `Savings`, `CreditCard`, … */
   Type: string;
+  /** ISO 4217 code. */
   Currency: string;
+  /** `Personal` or `Business`. */
   AccountType: string | null;
+  /** Its transactions. */
   Transactions: SimTransaction[];
 }
 
+/** The simulated account holder (what KYC returns). */
 export interface SimHolder {
+  /** The holder's name. */
   Name: string;
-  Address: { CivicAddress: string; City: string; Province: string; PostalCode: string; POBox: string | null; Country: string };
+  /** The holder's address. */
+  Address: {
+    /** Number and street. */
+    CivicAddress: string;
+    /** City. */
+    City: string;
+    /** Province code. */
+    Province: string;
+    /** Postal code. */
+    PostalCode: string;
+    /** PO box, if any. */
+    POBox: string | null;
+    /** Country code. */
+    Country: string;
+  };
+  /** Email address. */
   Email: string;
+  /** Phone number. */
   PhoneNumber: string;
 }
 

@@ -28,6 +28,7 @@ function imagePick(state: FlinksSimState, options: ReadonlyArray<{ id: string }>
   return (options[state.imageIndex] ?? options[0])?.id as string;
 }
 
+/** Flinks against its simulator: the provider set up for it, the scenarios, and the simulated person's answers. */
 export const flinksDriver: Driver<FlinksProvider, FlinksSimState> = {
   id: 'flinks',
   label: 'Flinks (Canada): /Authorize with every MFA type',

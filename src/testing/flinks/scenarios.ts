@@ -7,9 +7,13 @@
 import { LAURENTIENNE_IMAGES } from './images.js';
 import { own } from './wire.js';
 
+/** One SecurityChallenges entry, as Flinks sends it. */
 export interface SimChallenge {
+  /** Flinks' challenge type (`QuestionAndAnswer`, `ImageSelection`, `TextOrCall`, …). */
   Type: string;
+  /** The prompt text: also the key its answer is sent under. */
   Prompt: string;
+  /** The offered values (choices, images, phone numbers). */
   Iterables?: string[];
 }
 
@@ -30,6 +34,7 @@ export type SimStep =
   | 'device'
   | SimChallenge[];
 
+/** How one simulated institution behaves: its MFA steps, failures and data delays. */
 export interface SimScenario {
   /** The institution name as Flinks writes it (matched case-insensitively). */
   institution: string;
@@ -38,13 +43,21 @@ export interface SimScenario {
   /** MFA steps of a live refresh by LoginId (`MostRecentCached: false`); default none (answers saved). */
   refresh?: SimStep[];
   /** /Authorize fails at once with this. */
-  fail?: { status: number; code: string; message: string };
+  fail?: {
+    /** The HTTP status. */
+    status: number;
+    /** The FlinksCode. */
+    code: string;
+    /** The message. */
+    message: string;
+  };
   /** Data endpoints answer 202 first (test_pending, test_dispatched). */
   data?: 'OPERATION_PENDING' | 'OPERATION_DISPATCHED';
   /** `Login.Type` (omitted when undefined, as in the seed's TD and RBC responses). */
   loginType?: 'Personal' | 'Business' | null;
 }
 
+/** The password of every FlinksCapital sandbox user. */
 export const SANDBOX_PASSWORD = 'Everyday';
 /** The documented LoginId of Greatday at FlinksCapital: cached mode works on it at once. */
 export const GREATDAY_LOGIN_ID = '5e115eac-1209-4f19-641c-08d6d484e2fe';

@@ -6,6 +6,7 @@
 import { defaultAccounts, defaultHolder, type SimAccount, type SimHolder } from './data.js';
 import { GREATDAY_LOGIN_ID, SANDBOX_PASSWORD, defaultAnswers, defaultChoices, defaultScenarios, type SimChallenge, type SimScenario, type SimStep } from './scenarios.js';
 
+/** How to set up a Flinks simulator; every option has a default. */
 export interface FlinksSimulatorOptions {
   /** Your secret key: GenerateAuthorizeToken then requires it, and /Authorize a fresh single-use token. */
   authKey?: string;
@@ -31,90 +32,145 @@ export interface FlinksSimulatorOptions {
 
 /** One request the simulator processed, and what it answered. */
 export interface FlinksExchange {
+  /** The endpoint name (`Authorize`, `GetAccountsDetail`, …). */
   endpoint: string;
+  /** The HTTP method. */
   method: string;
+  /** The URL path. */
   path: string;
   /** The authentication headers received (absent when not sent). */
-  headers: { 'flinks-auth-key'?: string; 'x-api-key'?: string };
+  headers: {
+    /** The single-use authorize token. */
+    'flinks-auth-key'?: string;
+    /** The data endpoints' API key. */
+    'x-api-key'?: string;
+  };
   /** The JSON body exactly as received (undefined for GET/DELETE). */
   body: unknown;
+  /** The HTTP status answered. */
   status: number;
   /** The JSON body answered (or the text, when not JSON). */
   response: unknown;
+  /** When (the simulator's clock, epoch ms). */
   at: number;
 }
 
+/** A saved login (a LoginId) and what reopens it. */
 export interface SimLogin {
+  /** Its LoginId. */
   loginId: string;
   /** Flinks' nightly refresh (SetScheduledRefresh); shown as `Login.IsScheduledRefresh`. */
   scheduledRefresh?: boolean;
+  /** The institution name. */
   institution: string;
   /** As first given (Flinks echoes it in `Login.Username`). */
   username: string;
+  /** The MFA prompts' language. */
   language: string;
+  /** The scenario key (`institution/username`) it replays. */
   scenario: string;
+  /** `Login.LastRefresh`, in Flinks' time format. */
   lastRefresh: string;
 }
 
+/** The data endpoints that can answer 202 and be polled. */
 export type SimDataEndpoint = 'GetAccountsDetail' | 'GetAccountsSummary' | 'GetStatements';
 
 /** A data request that answered 202: its RequestId answers it to every later data call. */
 export interface SimDataOperation {
+  /** The endpoint that started it. */
   endpoint: SimDataEndpoint;
+  /** What the 202 says. */
   code: 'OPERATION_PENDING' | 'OPERATION_DISPATCHED';
+  /** 202s left before the result. */
   pollsLeft: number;
   /** The body of the request that started it (its With* flags apply to the result). */
   request: Record<string, unknown>;
 }
 
+/** A session (a RequestId): an authorization in progress, or an open data session. */
 export interface SimSession {
+  /** Its RequestId. */
   requestId: string;
+  /** The scenario key (`institution/username`) it plays. */
   scenario: string;
+  /** The institution name. */
   institution: string;
+  /** The user name given. */
   username: string;
+  /** The MFA prompts' language. */
   language: string;
+  /** A new link with credentials (`live`), a live refresh by LoginId (`refresh`), or cached data (`cached`). */
   mode: 'live' | 'refresh' | 'cached';
   /** The `{customerId}` of the path that opened it (part of what identifies a LoginId). */
   customerId: string;
   /** Known from the start for a refresh or a cached session; given at authorization for a new link. */
   loginId?: string;
+  /** The `Tag` given, echoed back. */
   tag?: string;
+  /** The MFA steps it plays. */
   steps: SimStep[];
+  /** The index of the current step. */
   step: number;
+  /** MFA pending, authorized, or ended. */
   status: 'mfa' | 'authorized' | 'ended';
   /** The SecurityChallenges of the current 203. */
   pending: SimChallenge[];
+  /** When it was last used (its idle lifetime counts from then), epoch ms. */
   lastActivity: number;
+  /** Trusted-device confirmations asked so far. */
   devicePolls: number;
   /** Security codes "sent" for this session (TextOrCall). */
-  codeSends: Array<{ phone: string; method: string }>;
+  codeSends: Array<{
+    /** The phone number it went to. */
+    phone: string;
+    /** `Text` or `Call`. */
+    method: string;
+  }>;
   /** Answers this session set (security-question resets), by the chosen question. */
   newQuestions: Record<string, string>;
   /** The data request that answered 202 on this RequestId, if any: Flinks keys its result by RequestId alone. */
   operation?: SimDataOperation;
   /** /AuthorizeAsync: the outcome of the last step, answered to the next poll (after `asyncPollsLeft` 202s). */
-  deferred?: { status: number; body: unknown };
+  deferred?: {
+    /** The status to answer. */
+    status: number;
+    /** The body to answer. */
+    body: unknown;
+  };
+  /** 202s left before `deferred` is answered. */
   asyncPollsLeft?: number;
 }
 
+/** What the simulated Flinks knows and how it behaves; tests read and change it (`sim.state`). */
 export interface FlinksSimState {
+  /** The secret key authorize tokens require, when set. */
   authKey?: string;
+  /** The `x-api-key` data endpoints require, when set. */
   apiKey?: string;
+  /** RequestId lifetime without activity, in ms. */
   sessionIdleMs: number;
+  /** Authorize token lifetime, in ms. */
   tokenTtlMs: number;
   /** Added to the clock: advance it to make RequestIds and tokens expire. */
   clockOffsetMs: number;
+  /** The simulator's current time (its clock plus `clockOffsetMs`), epoch ms. */
   now(): number;
+  /** 202s an async data request answers before its result. */
   asyncPollsUntilReady: number;
+  /** Trusted-device confirmations answered "still waiting" before the decision. */
   deviceApprovalAfterPolls: number;
   /** What the trusted-device user does. */
   deviceDecision: 'approve' | 'refuse';
+  /** The status of INVALID_LOGIN. */
   invalidLoginStatus: 400 | 401;
+  /** /DeleteCard answers plain text, as in 2018. */
   legacyDeleteCard: boolean;
   /** Bytes of padding in each PDF statement (to try the SDK's size bound). */
   statementPadding: number;
   /** Sandbox users by `institution/username` (lower case); add your own scenarios here. */
   scenarios: Record<string, SimScenario>;
+  /** The password every sandbox user has. */
   password: string;
   /** The FlinksCapital question (one of the three documented ones). */
   flinksQuestion: string;
@@ -128,20 +184,41 @@ export interface FlinksSimState {
   securId: string;
   /** The code a TextOrCall sends. */
   securityCode: string;
+  /** The accounts every link holds. */
   accounts: SimAccount[];
+  /** The holder every link has. */
   holder: SimHolder;
-  tokens: Map<string, { issuedAt: number; used: boolean }>;
+  /** Authorize tokens issued, by value. */
+  tokens: Map<
+    string,
+    {
+      /** When it was issued (epoch ms). */
+      issuedAt: number;
+      /** Used already: single-use tokens are refused the second time. */
+      used: boolean;
+    }
+  >;
+  /** Sessions by RequestId. */
   sessions: Map<string, SimSession>;
+  /** Saved logins by LoginId. */
   logins: Map<string, SimLogin>;
-  /** Pin the next RequestIds / LoginIds (to reproduce documented examples verbatim); random/derived otherwise. */
+  /** Pin the next RequestIds (to reproduce documented examples verbatim); random otherwise. */
   nextRequestIds: string[];
+  /** Pin the next LoginIds; derived from the link otherwise. */
   nextLoginIds: string[];
   /** Pin `Login.LastRefresh` (Flinks format, UTC without offset); the clock otherwise. */
   lastRefresh?: string;
   /** Every processed request with its response, oldest first. */
   exchanges: FlinksExchange[];
   /** Every security code sent by text or call. */
-  codeSends: Array<{ requestId: string; phone: string; method: string }>;
+  codeSends: Array<{
+    /** The session it was sent for. */
+    requestId: string;
+    /** The phone number it went to. */
+    phone: string;
+    /** `Text` or `Call`. */
+    method: string;
+  }>;
 }
 
 export const DEFAULT_SESSION_IDLE_MS = 8 * 60_000;
@@ -151,6 +228,7 @@ export function flinksTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$10000');
 }
 
+/** A fresh simulator state: the sandbox's users, answers and accounts, Greatday already linked. */
 export function createFlinksState(options: FlinksSimulatorOptions = {}): FlinksSimState {
   const clock = options.now ?? (() => Date.now());
   const state: FlinksSimState = {

@@ -12,6 +12,7 @@ function scenario(website: string, description: string, outcome: DriverScenario[
   return { name: website, description, outcome, input: { connector: POWENS_TEST_CONNECTOR }, persona: { website } };
 }
 
+/** Powens against its simulator: the provider set up for it, the scenarios, and the simulated person's answers. */
 export const powensDriver: Driver<PowensAdapter, PowensSimState> = {
   id: 'powens',
   label: 'Powens / Budget Insight: the official test connector',

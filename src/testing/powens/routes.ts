@@ -6,10 +6,13 @@ import type { Route, RouteContext } from '../simulator.js';
 import { ACCOUNT_PARTIES, CARD_TRANSACTIONS, LOAN_DETAILS, TEST_ACCOUNTS, TEST_CONNECTOR, TEST_TRANSACTIONS, WEBAUTH_CONNECTOR } from './fixtures.js';
 import { ACCEPTED_SCENARIOS, parseSqlTime, sqlTime, type PowensSimState, type SimConnection, type SimStep } from './state.js';
 
+/** The UUID of Powens' test connector ("Connecteur de test"), as the simulator serves it. */
 export const TEST_CONNECTOR_UUID = '338178e6-3d01-564f-9a7b-52ca442459bf';
+/** The test connector's numeric id. */
 export const TEST_CONNECTOR_ID = 59;
 /** A simulated connector that signs in on the bank's page only (webauth). */
 export const WEBAUTH_CONNECTOR_UUID = WEBAUTH_CONNECTOR.uuid as string;
+/** The webauth-only connector's numeric id. */
 export const WEBAUTH_CONNECTOR_ID = WEBAUTH_CONNECTOR.id as number;
 
 /** Powens' Apache 404 page, as recorded for unknown ids and routes. */

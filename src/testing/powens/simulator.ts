@@ -10,9 +10,11 @@ import { createPowensState, type PowensSimState, type PowensSimulatorOptions, ty
 
 /** What a scripted state may carry. */
 export interface ScriptedState {
+  /** The connection's `error_message`, as Powens would word it. */
   errorMessage?: string | null;
   /** ISO or Date: when Powens retries (rateLimiting, websiteUnavailable, bug). */
   nextTry?: string | Date | null;
+  /** The connection's `fields`: what the user is asked (an OTP, a question). */
   fields?: SimField[] | null;
   /** The expected answers of `fields` (default: the configured OTP). */
   expectedAnswer?: Record<string, string>;
@@ -39,10 +41,16 @@ export class PowensSimulator extends Simulator<PowensSimState> {
   }
 
   /** The simulated client application, for `powens({ baseUrl: sim.baseUrl, ...sim.client })`. */
-  get client(): { clientId: string; clientSecret: string } {
+  get client(): {
+    /** The simulated client id. */
+    clientId: string;
+    /** The simulated client secret. */
+    clientSecret: string;
+  } {
     return { clientId: this.state.options.clientId, clientSecret: this.state.options.clientSecret };
   }
 
+  /** The simulated connection `id` (throws when there is none). */
   connection(id: number): SimConnection {
     const connection = this.state.connections.get(id);
     if (!connection) throw new Error(`powens simulator: no connection ${id}`);
@@ -59,7 +67,14 @@ export class PowensSimulator extends Simulator<PowensSimState> {
    * accounts), created without any request: the ref your database would hold. `state` leaves it in
    * another connection state, e.g. `SCARequired` (a stored link that needs the user).
    */
-  storedConnection(options: { scenario?: string; state?: string | null } = {}): { connectionId: number; userId: number; userToken: string } {
+  storedConnection(options: { scenario?: string; state?: string | null } = {}): {
+    /** The connection's id (the ref's `connectionId`). */
+    connectionId: number;
+    /** The user's id (the ref's `userId`). */
+    userId: number;
+    /** A permanent user token for that user, as an app that keeps its own would hold. */
+    userToken: string;
+  } {
     return storeConnection(this.state, options);
   }
 

@@ -28,6 +28,7 @@ export const POWENS_SCENARIOS = [
   'AppValidationCancelled',
   'AppValidationExpired',
 ] as const;
+/** A scenario value of the test connector (`par`, `wrongpass`, `SCARequired`, …). */
 export type PowensScenario = (typeof POWENS_SCENARIOS)[number];
 
 /**
@@ -43,29 +44,56 @@ export const ACCEPTED_SCENARIOS = [
 /** The interactive steps a connection still has to go through. */
 export type SimStep = 'otp' | 'decoupled' | 'webauth';
 
+/** A connector or connection field, in Powens' wire names. */
 export interface SimField {
+  /** The field's name: the key of its value when answering. */
   name: string;
+  /** What to show next to the input. */
   label: string;
+  /** Help text. */
   description?: string | null;
+  /** A regular expression the value must match. */
   regex?: string | null;
+  /** A preset value. */
   value?: string | null;
+  /** `text`, `password`, `list`, `date`, … */
   type: string;
-  values?: Array<{ label: string; value: string }>;
+  /** For `list` fields: the values offered. */
+  values?: Array<{
+    /** What the user sees. */
+    label: string;
+    /** What the answer gives. */
+    value: string;
+  }>;
+  /** Whether a value must be given. */
   required?: boolean;
 }
 
+/** A simulated connection and its progress through its scenario. */
 export interface SimConnection {
+  /** Its id. */
   id: number;
+  /** The user it belongs to. */
   userId: number;
+  /** The scenario it plays (the test connector's scenario field). */
   scenario: string;
+  /** The connector source targeted, if any. */
   source?: string;
+  /** The login given. */
   login: string;
+  /** Its state (`null` when synced, `SCARequired`, `wrongpass`, …). */
   state: string | null;
+  /** Its `error_message`. */
   errorMessage: string | null;
+  /** What the user is asked now (an OTP, a question), if anything. */
   fields: SimField[] | null;
+  /** When it was created (Powens' zone-less format). */
   created: string;
+  /** When it last synced. */
   lastUpdate: string | null;
+  /** Until when it waits for the user, before it is purged. */
   expire: string | null;
+  /** When Powens retries, for the automatic-retry states. */
   nextTry: string | null;
   /** Interactive steps left before the connection syncs. */
   steps: SimStep[];
@@ -75,6 +103,7 @@ export interface SimConnection {
   polls: number;
   /** OTPs sent (SMS) and app pushes sent to the user. */
   otpSends: number;
+  /** App pushes sent (decoupled approvals). */
   pushes: number;
   /** Syncs forced with the user present (SCA triggered). */
   forcedSyncs: number;
@@ -85,26 +114,45 @@ export interface SimConnection {
   /** Created through the bank's page (webauth), not with credentials. */
   webauth?: boolean;
   /** Its connector, when not the test connector. */
-  connector?: { id: number; uuid: string };
+  connector?: {
+    /** Its numeric id. */
+    id: number;
+    /** Its UUID. */
+    uuid: string;
+  };
 }
 
+/** A simulated Powens user. */
 export interface SimUser {
+  /** Its id. */
   id: number;
+  /** Created with the client's credentials (a permanent token), not anonymously. */
   permanent: boolean;
+  /** Deleted: its tokens are refused. */
   deleted: boolean;
 }
 
+/** A temporary code (`/auth/token/code`, a webauth token). */
 export interface SimCode {
+  /** The user it is for. */
   userId: number;
+  /** Usable once (`singleAccess`). */
   single: boolean;
+  /** Used already. */
   used: boolean;
+  /** When it expires (epoch ms). */
   expiresAt: number;
 }
 
+/** One request the simulated API processed. */
 export interface ReceivedRequest {
+  /** The endpoint name. */
   endpoint: string;
+  /** The HTTP method. */
   method: string;
+  /** The URL path. */
   path: string;
+  /** The query parameters. */
   query: Record<string, string>;
   /** The parsed body (the simulator is the provider: it sees credentials, as Powens would). */
   body: unknown;
@@ -112,9 +160,11 @@ export interface ReceivedRequest {
   userId?: number;
 }
 
+/** How to set up a Powens simulator; every option has a default. */
 export interface PowensSimulatorOptions {
   /** The client application the simulator accepts. Default `98765432` / `sim-client-secret` (no digits of the test password `1234`: a registered secret is redacted wherever it appears). */
   clientId?: string;
+  /** The client secret it accepts (see `clientId`). */
   clientSecret?: string;
   /** The test connector's valid password. Default `1234`. */
   password?: string;
@@ -155,14 +205,21 @@ export interface PowensSimulatorOptions {
   accountOwnerships?: boolean;
 }
 
+/** What the simulated Powens knows and how it behaves; tests read and change it (`sim.state`). */
 export interface PowensSimState {
-  readonly options: Required<Omit<PowensSimulatorOptions, 'webauthOutcome'>> & { webauthOutcome: NonNullable<PowensSimulatorOptions['webauthOutcome']> };
+  /** The options, defaults applied. */
+  readonly options: Required<Omit<PowensSimulatorOptions, 'webauthOutcome'>> & {
+    /** What the bank's webauth page does with the user. */
+    webauthOutcome: NonNullable<PowensSimulatorOptions['webauthOutcome']>;
+  };
 
+  /** Users by id. */
   users: Map<number, SimUser>;
   /** Token → user id. */
   tokens: Map<string, number>;
   /** Every token ever issued (also those of deleted users), for secret-canary tests. */
   issuedTokens: string[];
+  /** Connections by id. */
   connections: Map<number, SimConnection>;
   /** Account id → the account object (wire shape). */
   accounts: Map<number, Record<string, unknown>>;
@@ -170,11 +227,26 @@ export interface PowensSimState {
   transactions: Map<number, Array<Record<string, unknown>>>;
   /** Temporary codes (`/auth/token/code`, webauth tokens). */
   codes: Map<string, SimCode>;
-  seq: { user: number; connection: number; account: number; transaction: number; token: number; request: number };
+  /** The last id issued, per kind. */
+  seq: {
+    /** Users. */
+    user: number;
+    /** Connections. */
+    connection: number;
+    /** Accounts. */
+    account: number;
+    /** Transactions. */
+    transaction: number;
+    /** Tokens. */
+    token: number;
+    /** Requests. */
+    request: number;
+  };
   /** Every request the simulated API processed, oldest first. */
   received: ReceivedRequest[];
 }
 
+/** A fresh simulator state with the options' defaults applied. */
 export function createPowensState(options: PowensSimulatorOptions = {}): PowensSimState {
   return {
     options: {

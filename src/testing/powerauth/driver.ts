@@ -8,6 +8,7 @@ function scenario(name: string, username: string, operation: string, description
   return { name, description, outcome, input: { lang: 'en', operation: { name: operation } }, persona: { username } };
 }
 
+/** PowerAuth against its simulator: the provider set up for it, the scenarios, and the simulated person's answers. */
 export const powerauthDriver: Driver<PowerAuthProvider, PowerAuthSimState> = {
   id: 'powerauth',
   label: "PowerAuth: a bank's own Web Flow Data Adapter",

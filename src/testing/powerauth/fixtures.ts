@@ -4,30 +4,48 @@
  * consent forms and texts, and the service status.
  */
 
+/** A bank account of a simulated user, as `decorate` and BANK_ACCOUNT_CHOICE send it. */
 export interface SimBankAccount {
+  /** The account number. */
   number: string;
+  /** Its IBAN. */
   accountId: string;
+  /** Its name. */
   name: string;
+  /** The balance, a JSON number (float artefacts included, as banks send them). */
   balance: number;
+  /** ISO 4217 code. */
   currency: string;
+  /** Whether a payment may debit it. */
   usableForPayment: boolean;
+  /** Why not, when not. */
   unusableForPaymentReason: string | null;
 }
 
+/** A user the simulated bank knows. */
 export interface PowerAuthSimUser {
+  /** What the user signs in with. */
   username: string;
+  /** The bank's user id. */
   id: string;
+  /** Given name. */
   givenName: string;
+  /** Family name. */
   familyName: string;
+  /** The user's organization (`RETAIL`, …). */
   organizationId: string;
+  /** The valid password. */
   password: string;
+  /** `NOT_ACTIVE`: blocked, every step fails. */
   accountStatus: 'ACTIVE' | 'NOT_ACTIVE';
+  /** The user's bank accounts. */
   accounts: SimBankAccount[];
   /**
    * Failed passwords the bank tolerates before it blocks the user (NOT_ACTIVE) and
    * answers `remainingAttempts`; undefined = not counted, as the sample adapter does.
    */
   maxPasswordFailures?: number;
+  /** Failed passwords so far. */
   passwordFailures: number;
   /** The client TLS certificate (PEM) the bank knows the user by, for certificate login. */
   certificate?: string;
@@ -171,14 +189,21 @@ export function defaultUsers(): PowerAuthSimUser[] {
   ];
 }
 
+/** One option of a consent form. */
 export interface ConsentFormOption {
+  /** The option's id. */
   id: string;
+  /** Its text (HTML). */
   descriptionHtml: string;
+  /** Consent fails unless it is checked. */
   required: boolean;
 }
 
+/** A consent form, as `consent/form` sends it. */
 export interface ConsentForm {
+  /** The consent text (HTML). */
   consentHtml: string;
+  /** Its options. */
   options: ConsentFormOption[];
 }
 

@@ -5,11 +5,14 @@
  */
 import { defaultUsers, type ConsentForm, type PowerAuthSimUser } from './fixtures.js';
 
+/** A Data Adapter version as [major, minor]. */
 export type SimVersion = readonly [number, number];
 
+/** How to set up a PowerAuth simulator; every option has a default. */
 export interface PowerAuthSimulatorOptions {
   /** The Data Adapter version to behave as (`'1.10'`, `'0.23'`, `'0.22'`, `'0.21'`). Default `'1.10'`. */
   version?: string;
+  /** The users the bank knows; default the documentation's `user1234` (John Doe), a blocked one and a lockable one. */
   users?: PowerAuthSimUser[];
   /** Base64 AES key: passwords sent with PASSWORD_ENCRYPTION_AES are decrypted with it. */
   passwordEncryptionKey?: string;
@@ -33,66 +36,164 @@ export interface PowerAuthSimulatorOptions {
   certificateLogin?: 'ENABLED' | 'DISABLED' | 'NOT_AVAILABLE';
 }
 
+/** An SMS message the simulated bank created: a single-purpose code with an expiry and a try counter. */
 export interface SimSms {
+  /** Its message id. */
   messageId: string;
+  /** The user it was sent to. */
   userId: string;
+  /** The operation it authorizes. */
   operationId: string;
+  /** The code. */
   code: string;
+  /** The text the phone received. */
   text: string;
+  /** When it was created (the simulator's clock, epoch ms). */
   createdAt: number;
+  /** Verify tries so far. */
   verifyCount: number;
+  /** Verified already: it cannot be used again. */
   verified: boolean;
+  /** Sent by a resend request. */
   resend: boolean;
 }
 
+/** An error to answer on an endpoint instead of its normal answer. */
 export interface SimScriptedError {
+  /** The endpoint name (`user/authenticate`, `sms/verify`, …). */
   endpoint: string;
+  /** The error code (`REMOTE_ERROR`, `AUTHENTICATION_FAILED`, …). */
   code: string;
+  /** The error message. */
   message?: string;
   /** Default: the documented status of the code (REMOTE_ERROR: `remoteErrorStatus`). */
   status?: number;
+  /** The `remainingAttempts` to answer with it. */
   remainingAttempts?: number | null;
+  /** The `validationErrors` to answer with it. */
   validationErrors?: string[] | null;
   /** How many requests it hits (default 1). */
   times?: number;
 }
 
+/** What the simulated anti-fraud system answers to an action. */
 export interface SimAfsAnswer {
+  /** Whether the adapter must apply the answer. */
   afsResponseApplied: boolean;
+  /** The AFS's label for its decision. */
   afsLabel: string;
-  authStepOptions: { smsOtpRequired: boolean; passwordRequired: boolean };
+  /** The factors the next step asks for. */
+  authStepOptions: {
+    /** Ask for an SMS code. */
+    smsOtpRequired: boolean;
+    /** Ask for the password. */
+    passwordRequired: boolean;
+  };
 }
 
+/** What the simulated Data Adapter knows and how it behaves; tests read and change it (`sim.state`). */
 export interface PowerAuthSimState {
+  /** The version it behaves as. */
   readonly version: SimVersion;
+  /** The version as given (`'1.10'`). */
   readonly versionText: string;
+  /** The users the bank knows. */
   users: PowerAuthSimUser[];
+  /** The AES key passwords are decrypted with, when encrypted. */
   passwordEncryptionKey?: string;
+  /** SMS code lifetime, in seconds. */
   otpExpirySeconds: number;
+  /** Verify tries per SMS message. */
   maxVerifyTries: number;
+  /** What it answers in `showRemainingAttempts`. */
   showRemainingAttempts: boolean;
+  /** HTTP status of REMOTE_ERROR. */
   remoteErrorStatus: 400 | 500;
+  /** The documentation's answers or the sample implementation's. */
   variant: 'reference' | 'sample';
+  /** What `auth/method/init` answers for certificate login. */
   certificateLogin: 'ENABLED' | 'DISABLED' | 'NOT_AVAILABLE';
   /** Added to the real clock: move time forward to expire codes. */
   clockOffsetMs: number;
+  /** SMS messages by message id. */
   sms: Map<string, SimSms>;
   /** What the users' phones received. */
-  outbox: Array<{ userId: string; messageId: string; code: string; text: string }>;
+  outbox: Array<{
+    /** The user. */
+    userId: string;
+    /** The message id. */
+    messageId: string;
+    /** The code. */
+    code: string;
+    /** The text. */
+    text: string;
+  }>;
   /** Every request: endpoint name, its JSON body and the trace id of its `traceparent`, in order. */
-  requests: Array<{ endpoint: string; body: unknown; traceId?: string }>;
+  requests: Array<{
+    /** The endpoint name. */
+    endpoint: string;
+    /** Its JSON body. */
+    body: unknown;
+    /** The trace id of its `traceparent`, when sent. */
+    traceId?: string;
+  }>;
   /** `operation/formdata/change` notifications (the bank account chosen). */
-  formDataChanges: Array<{ operationId: string; userId: string | null; change: Record<string, unknown> }>;
-  operationChanges: Array<{ operationId: string; userId: string | null; change: string }>;
-  consents: Array<{ operationId: string; userId: string; options: Array<{ id: string; value: string }> }>;
-  afsActions: Array<{ action: string; stepIndex: number; userId: string | null; authStepResult: unknown; authInstruments: unknown; operationTerminationReason: unknown }>;
+  formDataChanges: Array<{
+    /** The operation. */
+    operationId: string;
+    /** The user, when known. */
+    userId: string | null;
+    /** What changed. */
+    change: Record<string, unknown>;
+  }>;
+  /** `operation/change` notifications: how operations ended. */
+  operationChanges: Array<{
+    /** The operation. */
+    operationId: string;
+    /** The user, when known. */
+    userId: string | null;
+    /** `DONE`, `CANCELED` or `FAILED`. */
+    change: string;
+  }>;
+  /** Consents saved (`consent/save`). */
+  consents: Array<{
+    /** The operation. */
+    operationId: string;
+    /** The user. */
+    userId: string;
+    /** The options as saved. */
+    options: Array<{
+      /** The option's id. */
+      id: string;
+      /** `CHECKED` or `NOT_CHECKED`. */
+      value: string;
+    }>;
+  }>;
+  /** AFS actions received (`afs/action/execute`), in order. */
+  afsActions: Array<{
+    /** The action (`LOGIN_INIT`, `LOGIN_AUTH`, `LOGOUT`, …). */
+    action: string;
+    /** Its step index. */
+    stepIndex: number;
+    /** The user, when known. */
+    userId: string | null;
+    /** `authStepResult` as sent. */
+    authStepResult: unknown;
+    /** `authInstruments` as sent. */
+    authInstruments: unknown;
+    /** `operationTerminationReason` as sent. */
+    operationTerminationReason: unknown;
+  }>;
+  /** The simulated anti-fraud system. */
   afs: {
     /** ThreatMark device tags (`extras.tm_device_tag`) the AFS trusts: LOGIN_INIT steps down to the password alone. */
     trustedDevices: string[];
     /** Answers to give to the next AFS actions, first in first out (then the rules apply). */
     next: SimAfsAnswer[];
   };
+  /** Scripted misbehaviour for the next requests. */
   script: {
+    /** Errors to answer instead of the normal answers. */
     errors: SimScriptedError[];
     /** The next n `consent/validate` calls fail on every option, whatever was checked. */
     consentValidationFailures: number;
@@ -109,9 +210,11 @@ export interface PowerAuthSimState {
     /** The consent form to show instead of the sample's (e.g. options with ids such as `constructor`). */
     consentForm?: ConsentForm;
   };
+  /** The simulator's current time (the real clock plus `clockOffsetMs`), epoch ms. */
   now(): number;
   /** The last code sent (to a user, or to anyone). */
   lastCode(userId?: string): string | undefined;
+  /** The user of this username or id, if the bank knows one. */
   user(by: { username?: string; id?: string | null }): PowerAuthSimUser | undefined;
   /** Bodies received by an endpoint, in order. */
   bodies(endpoint: string): unknown[];

@@ -15,6 +15,7 @@ const IpAddress = z.union([z.ipv4(), z.ipv6()], { error: 'expected the PSU’s I
 const ProviderId = z.string().check(z.trim(), z.minLength(1), z.regex(/^[A-Za-z0-9_-]+$/, 'expected a Fintecture provider id such as "agfbfr"'));
 const TwoLetters = (what: string) => z.string().check(z.regex(/^[A-Za-z]{2}$/, `expected a two-letter ${what} code`));
 
+/** How the user authenticates: approval in the bank's app (`decoupled`), on the bank's page (`redirect`), or on Fintecture's hosted bank selection (`connect`). */
 export type FintectureModel = 'decoupled' | 'redirect' | 'connect';
 
 interface ModelFields {
@@ -43,12 +44,17 @@ export function chosenModel(input: ModelFields): FintectureModel | undefined {
 export const InputSchema = z
   .strictObject(
     {
+      /** Fintecture's id of the bank (`agfbfr`); required unless Fintecture Connect chooses it. */
       provider: z.optional(ProviderId),
+      /** The authentication model; default: inferred from the fields given (see {@link FintectureModel}). */
       model: z.optional(z.enum(['decoupled', 'redirect', 'connect'])),
+      /** Decoupled: the user's id at the bank (`x-psu-id`). */
       psuId: z.optional(z.string().check(z.trim(), z.minLength(1))),
+      /** Decoupled: the user's IP address (`x-psu-ip-address`). */
       psuIpAddress: z.optional(IpAddress),
       /** PSU segment, checked against the bank's `psu_types` when it lists them (Connect: `x-psu-type`). */
       psuType: z.optional(z.enum(['retail', 'corporate'])),
+      /** Redirect and Connect: where the bank sends the user back, as registered in the Fintecture Console. */
       redirectUri: z.optional(z.url({ protocol: /^https?$/ })),
       /** Connect only: the country whose banks the page offers (`x-country`, ISO 3166 alpha-2). */
       country: z.optional(TwoLetters('country')),
@@ -78,7 +84,9 @@ export const InputSchema = z
       }
     }),
   );
+/** What `bank.connect('fintecture', input)` takes: the bank and the fields of the chosen model. */
 export type FintectureInput = z.input<typeof InputSchema>;
+/** The input as the adapter receives it, checked. */
 export type ParsedInput = z.output<typeof InputSchema>;
 
 /**
@@ -88,11 +96,14 @@ export type ParsedInput = z.output<typeof InputSchema>;
  */
 export const RefSchema = z.strictObject(
   {
+    /** Fintecture's customer (connection) id. */
     customerId: z.string().check(z.trim(), z.minLength(1)),
+    /** The AIS refresh token that reopens the link without the user; a secret. */
     refreshToken: z.optional(z.string().check(z.minLength(1))),
   },
   strictKeys,
 );
+/** What to store to reopen a Fintecture link: `bank.connection('fintecture', ref)`. */
 export type FintectureRef = z.output<typeof RefSchema>;
 
 const Instant = z.iso.datetime({ offset: true });
@@ -100,18 +111,34 @@ const Instant = z.iso.datetime({ offset: true });
 /** The adapter's checkpointable memory, a union on `phase`: ids and times only, never a token or a code. */
 export const StateSchema = z.discriminatedUnion('phase', [
   z.object({
+    /** Waiting for the approval in the bank's app. */
     phase: z.literal('decoupled'),
+    /** Fintecture's id of the bank. */
     bank: z.string(),
+    /** The decoupled request's polling id. */
     pollingId: z.string(),
     /** `path`: official `/authorize/decoupled/{polling_id}`; `session`: the catalog's `?session_id=`. */
     pollStyle: z.enum(['path', 'session']),
+    /** When the approval window closes (ISO date-time). */
     deadline: Instant,
   }),
-  z.object({ phase: z.literal('redirect'), bank: z.string() }),
-  /** Fintecture Connect: the bank is chosen on Fintecture's page; the callback names it. */
-  z.object({ phase: z.literal('connect'), connectId: z.optional(z.string()) }),
   z.object({
+    /** The user is away on the bank's page. */
+    phase: z.literal('redirect'),
+    /** Fintecture's id of the bank. */
+    bank: z.string(),
+  }),
+  /** Fintecture Connect: the bank is chosen on Fintecture's page; the callback names it. */
+  z.object({
+    /** The user is away on Fintecture Connect. */
+    phase: z.literal('connect'),
+    /** The Connect session id, when Fintecture gave one. */
+    connectId: z.optional(z.string()),
+  }),
+  z.object({
+    /** Authenticated. */
     phase: z.literal('active'),
+    /** Fintecture's customer (connection) id. */
     customerId: z.string(),
     /**
      * When the sealed access token stops being valid. Named so that no secret-name rule
@@ -120,6 +147,7 @@ export const StateSchema = z.discriminatedUnion('phase', [
     accessExpiresAt: z.optional(Instant),
   }),
 ]);
+/** The Fintecture adapter's state, a union on `phase` (what a checkpoint carries). */
 export type FintectureState = z.output<typeof StateSchema>;
 export type ActiveState = Extract<FintectureState, { phase: 'active' }>;
 
@@ -143,15 +171,21 @@ export const TransactionQuerySchema = z
 export const ProviderFiltersSchema = z.optional(
   z.strictObject(
     {
+      /** Banks of this country (ISO 3166 alpha-2). */
       country: z.optional(TwoLetters('country')),
+      /** Banks offering this AIS service. */
       ais: z.optional(z.enum(['accounts', 'transactions', 'accountholders'])),
+      /** Banks offering this PIS scheme (`sepa`, …). */
       pis: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,20}$/, 'expected a PIS scheme such as "sepa"'))),
+      /** Banks serving this kind of customer. */
       psuType: z.optional(z.enum(['retail', 'corporate'])),
+      /** Banks offering this authentication model. */
       authModel: z.optional(z.enum(['redirect', 'decoupled'])),
     },
     strictKeys,
   ),
 );
+/** The filters of `conn.actions.providers(filters)`; all optional. */
 export type FintectureProviderFilters = z.input<typeof ProviderFiltersSchema>;
 
 /** `conn.actions.provider({ provider })`: one bank. */

@@ -98,9 +98,13 @@ export const ProvidersResponse = z.looseObject({ data: z.array(eitherShape(JsonA
 
 /** What polybank reads of a bank, from whichever shape it came in. */
 export interface BankInfo {
+  /** Fintecture's id of the bank: the `provider` of `bank.connect('fintecture', …)`. */
   id: string;
+  /** The bank's name. */
   name?: string;
+  /** Its country (ISO 3166 alpha-2). */
   country?: string;
+  /** A URL of its logo. */
   logoUrl?: string;
   /** `redirect`, `decoupled` (lower case); absent when the bank does not say. */
   authModels?: string[];
@@ -108,6 +112,7 @@ export interface BankInfo {
   ais?: string[];
   /** PIS schemes (`sepa`, `isct`, …), lower case. */
   pis?: string[];
+  /** The kinds of customer it serves (`retail`, `corporate`), lower case. */
   psuTypes?: string[];
 }
 

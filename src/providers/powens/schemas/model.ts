@@ -30,6 +30,7 @@ export const PowensInput = z.strictObject({
   /** An existing Powens user to add the connection to; without it a new user is created (`/auth/init`). */
   user: z.optional(
     z.strictObject({
+      /** The Powens user id. */
       id: PowensId,
       /** Its token; without it one is obtained with `/auth/renew` (client credentials). */
       token: z.optional(Text),
@@ -39,22 +40,28 @@ export const PowensInput = z.strictObject({
   redirectUri: z.optional(RedirectUri),
 });
 export type PowensInput = z.output<typeof PowensInput>;
+/** What `bank.connect('powens', input)` accepts (before defaults). */
 export type PowensInputIn = z.input<typeof PowensInput>;
 
 /** What to store to reopen the connection: no secret (a token is obtained with `/auth/renew`). */
 export const PowensRef = z.strictObject({
+  /** Powens' id of the connection. */
   connectionId: PowensId,
+  /** The Powens user it belongs to. */
   userId: PowensId,
   /** Optional: a user token you keep yourself (then no `/auth/renew`); a secret, kept out of checkpoints unless encrypted. */
   userToken: z.optional(Text),
 });
 export type PowensRef = z.output<typeof PowensRef>;
+/** What `bank.connection('powens', ref)` accepts. */
 export type PowensRefIn = z.input<typeof PowensRef>;
 
 const Int = z.int();
 /** What every phase may know of the link being made. */
 const Common = {
+  /** The connector source targeted, when one was given. */
   source: z.optional(z.string()),
+  /** Where the webauth sends the user back. */
   redirectUri: z.optional(z.string()),
   /** The user was created by this flow (`/auth/init`): deleted again if the flow does not finish. */
   userCreated: z.optional(z.boolean()),
@@ -63,13 +70,32 @@ const Common = {
 /** The adapter's checkpointable memory: ids and flags, never the token (that is in `sealed`). */
 export const PowensState = z.discriminatedUnion('phase', [
   /** The connector's fields are asked; no connection exists yet (a user may). */
-  z.strictObject({ phase: z.literal('credentials'), connector: z.string(), userId: z.optional(Int), ...Common }),
+  z.strictObject({
+    /** Asking for the connector's fields. */
+    phase: z.literal('credentials'),
+    /** The connector UUID. */
+    connector: z.string(),
+    /** The Powens user, once there is one. */
+    userId: z.optional(Int),
+    ...Common,
+  }),
   /** A new connection through the bank's page: no connection exists until the callback names it. */
-  z.strictObject({ phase: z.literal('webauth'), connector: z.string(), userId: Int, ...Common }),
+  z.strictObject({
+    /** The user is away on the bank's page. */
+    phase: z.literal('webauth'),
+    /** The connector UUID. */
+    connector: z.string(),
+    /** The Powens user. */
+    userId: Int,
+    ...Common,
+  }),
   /** A connection exists and is being authenticated. */
   z.strictObject({
+    /** Authenticating an existing connection. */
     phase: z.literal('connection'),
+    /** Powens' id of the connection. */
     connectionId: Int,
+    /** The Powens user. */
     userId: Int,
     ...Common,
     /** The connection was created (or taken over) by this flow: deleted on break/abort/failure. */
@@ -84,7 +110,16 @@ export const PowensState = z.discriminatedUnion('phase', [
     forced: z.optional(z.boolean()),
   }),
   /** Synced: data calls read it. */
-  z.strictObject({ phase: z.literal('active'), connectionId: Int, userId: Int, source: z.optional(z.string()) }),
+  z.strictObject({
+    /** Synced. */
+    phase: z.literal('active'),
+    /** Powens' id of the connection. */
+    connectionId: Int,
+    /** The Powens user. */
+    userId: Int,
+    /** The connector source, when one was targeted. */
+    source: z.optional(z.string()),
+  }),
 ]);
 export type PowensState = z.output<typeof PowensState>;
 export type PowensPhase<P extends PowensState['phase']> = Extract<PowensState, { phase: P }>;
