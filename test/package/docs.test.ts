@@ -65,6 +65,8 @@ async function document(source: string): Promise<{ project: ProjectReflection; m
     intentionallyNotExported: [],
     treatValidationWarningsAsErrors: config.treatValidationWarningsAsErrors,
     treatWarningsAsErrors: config.treatWarningsAsErrors,
+    // As in `npm run docs`: no source links, so no git remote is needed (a clone's may not be GitHub's).
+    disableSources: config.disableSources,
     skipErrorChecking: true,
     logLevel: 'Error',
   });
