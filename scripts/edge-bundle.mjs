@@ -1,0 +1,113 @@
+/**
+ * The edge bundle of #16: what an edge worker ships for polybank with one provider — a
+ * `new Polybank({ providers: [<id>()] })`, one `connect` with its challenge loop and one
+ * `accounts()` — with EVERY dependency inside (ky, eventemitter3, and zod, which the package
+ * bundles into dist), esbuild, minified, gzip level 9. Built either from the package's
+ * sources (`from: 'src'`: fast, and every byte attributed to its source file) or from the
+ * built package through its exports map (`from: 'dist'`: what a user's bundler sees).
+ * bench/sections/size.mjs and test/package/bundle-budget.test.ts share it.
+ */
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { ROOT, entries } from './entries.mjs';
+
+/** The budget of #16: polybank + one provider, every dependency included, min + gzip. */
+export const EDGE_BUDGET_BYTES = 40 * 1024;
+
+/** What an application writes: one provider, one link, its accounts (options come in, so nothing folds away). */
+export function edgeEntry(id) {
+  return [
+    "import { Polybank } from 'polybank';",
+    `import { ${id} } from 'polybank/${id}';`,
+    'export async function firstAccounts(options, input, onChallenge) {',
+    `  const bank = new Polybank({ providers: [${id}(options)] });`,
+    `  const conn = bank.connect('${id}', input);`,
+    '  for await (const challenge of conn.authenticate()) await onChallenge(challenge);',
+    '  return conn.accounts();',
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** `polybank` and `polybank/<subpath>` resolved to their sources, as tsconfig paths do. */
+function sourcesPlugin(root) {
+  const map = new Map(entries(root).map((e) => [e.subpath === '.' ? 'polybank' : `polybank/${e.subpath}`, join(root, e.source)]));
+  return {
+    name: 'polybank-sources',
+    setup(b) {
+      b.onResolve({ filter: /^polybank(\/|$)/ }, (args) => {
+        const path = map.get(args.path);
+        return path ? { path } : { errors: [{ text: `${args.path} is not a polybank entry` }] };
+      });
+    },
+  };
+}
+
+/**
+ * Which part of the bundle an input file belongs to: a dependency by package name, the
+ * core, the provider itself, another provider, the simulators, or polybank's entries.
+ */
+export function groupOf(input, id) {
+  const modules = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(input);
+  if (modules && modules[1] !== 'polybank') return modules[1];
+  if (/(?:^|\/)dist\//.test(input)) return 'polybank dist chunks (core, provider and zod inlined)';
+  const src = /(?:^|\/)src\/(.*)$/.exec(input)?.[1] ?? input;
+  if (src.startsWith(`providers/${id}/`)) return `provider (${id})`;
+  if (src.startsWith('providers/')) return `other provider (${src.split('/')[1]})`;
+  if (src.startsWith('testing/')) return 'testing (simulators)';
+  if (src.startsWith('core/')) return 'polybank core';
+  return 'polybank entries';
+}
+
+/**
+ * Bundles the edge entry for provider `id`. Returns the sizes, the node: imports left
+ * external (an edge runtime has none), and the minified bytes per group and per file.
+ *   options.from: 'src' (default) or 'dist'
+ *   options.resolveDir: where `polybank` resolves from for 'dist' (a folder whose
+ *     node_modules/polybank is the package)
+ */
+export async function edgeBundle(id, { from = 'src', root = ROOT, resolveDir } = {}) {
+  const result = await build({
+    stdin: { contents: edgeEntry(id), resolveDir: from === 'src' ? root : (resolveDir ?? root), sourcefile: 'edge-entry.mjs', loader: 'js' },
+    bundle: true,
+    minify: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    // An edge worker: no Node built-ins, the conditions Cloudflare's bundler uses.
+    platform: 'neutral',
+    conditions: ['workerd', 'worker', 'browser'],
+    mainFields: ['browser', 'module', 'main'],
+    target: 'es2022',
+    external: ['node:*'],
+    logLevel: 'silent',
+    ...(from === 'src' ? { plugins: [sourcesPlugin(root)] } : { tsconfigRaw: '{}' }),
+  });
+  const code = result.outputFiles[0].contents;
+  const output = Object.values(result.metafile.outputs)[0];
+  const files = Object.entries(output.inputs)
+    .map(([path, { bytesInOutput }]) => ({ path: path.startsWith('/') ? relative(root, path) : path, bytes: bytesInOutput }))
+    .filter((f) => f.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes);
+  const groups = {};
+  for (const f of files) {
+    const group = f.path === 'edge-entry.mjs' ? 'polybank entries' : groupOf(f.path, id);
+    groups[group] = (groups[group] ?? 0) + f.bytes;
+  }
+  return {
+    provider: id,
+    from,
+    minified: code.length,
+    gzip: gzipSync(code, { level: 9 }).length,
+    nodeImports: [...new Set(output.imports.filter((i) => i.external).map((i) => i.path))].sort(),
+    groups: Object.entries(groups).map(([group, bytes]) => ({ group, bytes })).sort((a, b) => b.bytes - a.bytes),
+    files,
+  };
+}
+
+/** The gzip size of one group alone, as a share of the whole (gzip is not additive: an estimate by its minified share). */
+export function gzipShare(bundle, group) {
+  const bytes = bundle.groups.find((g) => g.group === group)?.bytes ?? 0;
+  return (bytes / bundle.minified) * bundle.gzip;
+}
