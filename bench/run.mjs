@@ -2,10 +2,11 @@
 /**
  * `npm run bench`: builds the package, installs the benchmark-only peers (bench/package.json)
  * into bench/node_modules when missing, runs every section in its own fresh Node process,
- * prints one table and writes BENCHMARKS.md. Every figure is a ratio to a baseline measured
- * in the same run (these machines are noisy); targets come from issue #9.
+ * prints the tables and writes BENCHMARKS.md. Every figure is a ratio to a baseline measured
+ * in the same run (these machines are noisy); targets come from issues #16 (first table:
+ * every row of it, with the floors dependencies set) and #9.
  *
- *   node bench/run.mjs [--quick] [--no-build] [--only=overhead,throughput,concurrency,coldstart,size]
+ *   node bench/run.mjs [--quick] [--no-build] [--only=overhead,throughput,concurrency,coldstart,size,install]
  *                      [--note="what this run includes"] [--out=BENCHMARKS.md]
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,7 +22,7 @@ const root = dirname(benchDir);
 const binDir = join(root, 'node_modules', '.bin');
 const opts = args();
 const quick = Boolean(opts.quick);
-const SECTIONS = ['overhead', 'throughput', 'concurrency', 'coldstart', 'size'];
+const SECTIONS = ['overhead', 'throughput', 'concurrency', 'coldstart', 'size', 'install'];
 const only = opts.only ? String(opts.only).split(',') : SECTIONS;
 
 // Node 24 from node_modules/.bin (the npm package `node`), whatever `node` is on PATH.
@@ -93,8 +94,10 @@ async function measure() {
   for (const name of only) {
     try {
       if (name === 'concurrency') {
-        // 2,000 first (how it scales), then the target's 10,000.
+        // 2,000 first (how it scales; #16's heap per held authentication), its bare fetch-and-timer
+        // baseline the same way, then the target's 10,000.
         results.concurrencySmall = quick ? undefined : await runSection('concurrency', ['--connections=2000', '--hold=20000'], ['--expose-gc']);
+        results.concurrencyBare = await runSection('concurrency-bare', quick ? ['--connections=2000'] : ['--connections=2000', '--hold=20000'], ['--expose-gc']);
         results.concurrency = await runSection('concurrency', quick ? ['--connections=2000'] : [], ['--expose-gc']);
       } else {
         results[name] = await runSection(name);

@@ -8,6 +8,8 @@ export interface EdgeBundle {
   minified: number;
   /** Minified then gzip (level 9) bytes. */
   gzip: number;
+  /** Imports left outside the bundle. */
+  externalImports: string[];
   /** `node:` modules the bundle imports (left external: an edge runtime has none). */
   nodeImports: string[];
   /** Minified bytes per part (a dependency by name, `polybank core`, `provider (<id>)`…), largest first. */
@@ -15,5 +17,12 @@ export interface EdgeBundle {
   /** Minified bytes per input file, largest first. */
   files: { path: string; bytes: number }[];
 }
-export function edgeBundle(id: string, options?: { from?: 'src' | 'dist'; root?: string; resolveDir?: string }): Promise<EdgeBundle>;
+export interface BundleOptions {
+  from?: 'src' | 'dist';
+  root?: string;
+  resolveDir?: string;
+  external?: string[];
+}
+export function bundleCode(contents: string, id: string, options?: BundleOptions): Promise<EdgeBundle>;
+export function edgeBundle(id: string, options?: Omit<BundleOptions, 'external'>): Promise<EdgeBundle>;
 export function gzipShare(bundle: EdgeBundle, group: string): number;

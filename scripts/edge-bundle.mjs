@@ -7,7 +7,7 @@
  * built package through its exports map (`from: 'dist'`: what a user's bundler sees).
  * bench/sections/size.mjs and test/package/bundle-budget.test.ts share it.
  */
-import { join, relative } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { ROOT, entries } from './entries.mjs';
@@ -61,15 +61,17 @@ export function groupOf(input, id) {
 }
 
 /**
- * Bundles the edge entry for provider `id`. Returns the sizes, the node: imports left
- * external (an edge runtime has none), and the minified bytes per group and per file.
+ * Bundles `contents` (an ES module importing polybank) for an edge worker. Returns the
+ * sizes, the imports left external, and the minified bytes per group and per file (`id`:
+ * the provider whose files count as "the provider").
  *   options.from: 'src' (default) or 'dist'
  *   options.resolveDir: where `polybank` resolves from for 'dist' (a folder whose
  *     node_modules/polybank is the package)
+ *   options.external: left out of the bundle (default: only `node:*`, which an edge runtime lacks)
  */
-export async function edgeBundle(id, { from = 'src', root = ROOT, resolveDir } = {}) {
+export async function bundleCode(contents, id, { from = 'src', root = ROOT, resolveDir, external = [] } = {}) {
   const result = await build({
-    stdin: { contents: edgeEntry(id), resolveDir: from === 'src' ? root : (resolveDir ?? root), sourcefile: 'edge-entry.mjs', loader: 'js' },
+    stdin: { contents, resolveDir: from === 'src' ? root : (resolveDir ?? root), sourcefile: 'edge-entry.mjs', loader: 'js' },
     bundle: true,
     minify: true,
     write: false,
@@ -80,14 +82,17 @@ export async function edgeBundle(id, { from = 'src', root = ROOT, resolveDir } =
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['browser', 'module', 'main'],
     target: 'es2022',
-    external: ['node:*'],
+    external: ['node:*', ...external],
+    // Metafile paths relative to the repository: src/core/http.ts, node_modules/zod/...
+    absWorkingDir: root,
     logLevel: 'silent',
+    // From dist: not the repository's tsconfig, whose `paths` would map polybank to src/.
     ...(from === 'src' ? { plugins: [sourcesPlugin(root)] } : { tsconfigRaw: '{}' }),
   });
   const code = result.outputFiles[0].contents;
   const output = Object.values(result.metafile.outputs)[0];
   const files = Object.entries(output.inputs)
-    .map(([path, { bytesInOutput }]) => ({ path: path.startsWith('/') ? relative(root, path) : path, bytes: bytesInOutput }))
+    .map(([path, { bytesInOutput }]) => ({ path: isAbsolute(path) ? relative(root, path) : path, bytes: bytesInOutput }))
     .filter((f) => f.bytes > 0)
     .sort((a, b) => b.bytes - a.bytes);
   const groups = {};
@@ -100,13 +105,19 @@ export async function edgeBundle(id, { from = 'src', root = ROOT, resolveDir } =
     from,
     minified: code.length,
     gzip: gzipSync(code, { level: 9 }).length,
-    nodeImports: [...new Set(output.imports.filter((i) => i.external).map((i) => i.path))].sort(),
+    externalImports: [...new Set(output.imports.filter((i) => i.external).map((i) => i.path))].sort(),
+    nodeImports: [...new Set(output.imports.filter((i) => i.external && i.path.startsWith('node:')).map((i) => i.path))].sort(),
     groups: Object.entries(groups).map(([group, bytes]) => ({ group, bytes })).sort((a, b) => b.bytes - a.bytes),
     files,
   };
 }
 
-/** The gzip size of one group alone, as a share of the whole (gzip is not additive: an estimate by its minified share). */
+/** The edge bundle of provider `id` (see the top of this file); options as bundleCode's, every dependency inside. */
+export function edgeBundle(id, options = {}) {
+  return bundleCode(edgeEntry(id), id, { ...options, external: [] });
+}
+
+/** A group's part of the gzip size, estimated from its minified share (gzip is not additive). */
 export function gzipShare(bundle, group) {
   const bytes = bundle.groups.find((g) => g.group === group)?.bytes ?? 0;
   return (bytes / bundle.minified) * bundle.gzip;
