@@ -19,6 +19,9 @@
  * Inside each child: the time from just before the first import to just after the result
  * (Node's own boot, the same for all, left out); the whole process's wall time from spawn
  * to exit is the cross-check.
+ *
+ *   --profile=DIR  after the rounds, runs every candidate once more under `node --cpu-prof`
+ *                  into DIR (read them with bench/lib/cpuprofile.mjs)
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -135,10 +138,10 @@ export const CANDIDATES = {
 };
 const PEER = 'nordigen-node (require + token + requisition)';
 
-function run(args) {
+function run(args, nodeArgs = []) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, args, { cwd: benchDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: benchDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -166,6 +169,12 @@ for (let round = 0; round < samples + 1; round++) {
     times[name].inner.push(result.ms);
     times[name].imports.push(result.importMs);
     times[name].wall.push(result.wall);
+  }
+}
+if (opts.profile) {
+  for (const [name, candidate] of Object.entries(CANDIDATES)) {
+    const slug = name.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '').toLowerCase();
+    await run(candidate.args, ['--cpu-prof', `--cpu-prof-dir=${opts.profile}`, `--cpu-prof-name=${slug}.cpuprofile`, '--cpu-prof-interval=100']);
   }
 }
 server.close();
