@@ -135,6 +135,22 @@ async function prepare(active, call, grow, n) {
 }
 
 /**
+ * A setup call to the simulator, once more after a network error: after a long loop served
+ * from memory the pool's keep-alive sockets may have been closed by the server, and a
+ * non-idempotent POST (Flinks' Authorize) is never retried by the SDK. Timed calls never go here.
+ */
+async function settingUp(fn) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      const network = error?.code === 'network' || (error instanceof TypeError && error.message === 'fetch failed');
+      if (attempt >= 3 || !network) throw error;
+    }
+  }
+}
+
+/**
  * The call to time, on `conn` (the active connection). Where the provider serves a repeat
  * from memory (Flinks keeps a session's answer for its idle minutes) it would not parse
  * anything the second time: each call then reads a stored connection instead,
@@ -142,8 +158,8 @@ async function prepare(active, call, grow, n) {
  */
 async function steady(active, callOn) {
   const onActive = () => callOn(active.conn);
-  await recordCall(active, onActive);
-  const again = await recordCall(active, onActive);
+  await settingUp(() => recordCall(active, onActive));
+  const again = await settingUp(() => recordCall(active, onActive));
   if (again.requests.length > 0) return { call: onActive, mode: 'active' };
   return { call: () => callOn(active.bank.connection(active.id, active.conn.ref)), mode: 'stored' };
 }
@@ -163,7 +179,7 @@ for (const id of only) {
   // Accounts
   if (what.includes('accounts')) {
     const { call, mode } = await steady(active, (c) => c.accounts());
-    const { replay, bytes } = await prepare(active, call, grow.accounts, ACCOUNTS);
+    const { replay, bytes } = await settingUp(() => prepare(active, call, grow.accounts, ACCOUNTS));
     control.replay = replay;
     const check = await call();
     if (check.length !== ACCOUNTS) throw new Error(`${id}: ${check.length} accounts normalized, expected ${ACCOUNTS}`);
@@ -185,7 +201,7 @@ for (const id of only) {
       for await (const _t of c.transactions(accountId)) n++;
       return n;
     });
-    const { replay, bytes } = await prepare(active, list, grow.transactions, TRANSACTIONS);
+    const { replay, bytes } = await settingUp(() => prepare(active, list, grow.transactions, TRANSACTIONS));
     control.replay = replay;
     const count = await list();
     if (count !== TRANSACTIONS) throw new Error(`${id}: ${count} transactions normalized, expected ${TRANSACTIONS}`);
