@@ -38,10 +38,15 @@ const workDir = join(benchDir, '.work');
 const resultsFile = join(workDir, 'results.json');
 let results = {};
 const failures = [];
+// What the measuring run was: kept with its results, so a re-rendered report still says it.
+let run = { command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, note: opts.note, quick, date: new Date().toISOString(), commit: git('rev-parse', '--short', 'HEAD') };
 
 if (opts['report-only']) {
   // Re-renders BENCHMARKS.md from the last run's results (e.g. after editing bench/findings.md).
-  ({ results } = JSON.parse(readFileSync(resultsFile, 'utf8')));
+  const last = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  results = last.results;
+  failures.push(...(last.failures ?? []));
+  if (last.run) run = { ...last.run, rendered: run.date };
 } else {
   await measure();
 }
@@ -110,7 +115,7 @@ async function measure() {
 
 
   mkdirSync(workDir, { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({ results, failures }, null, 2));
+  writeFileSync(resultsFile, JSON.stringify({ results, failures, run }, null, 2));
 }
 
 // ---------------------------------------------------------------- report
@@ -127,14 +132,14 @@ const machine = {
   memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   os: `${os.type()} ${os.release()} ${os.arch()}`,
   node: nodeVersion,
-  commit: git('rev-parse', '--short', 'HEAD'),
+  commit: run.commit ?? git('rev-parse', '--short', 'HEAD'),
   dirty: git('status', '--porcelain', '--', 'src', 'package.json', 'tsup.config.ts') !== '',
-  date: new Date().toISOString(),
+  date: run.rendered ? `${run.date} (re-rendered ${run.rendered} with --report-only, bench/findings.md as it is now)` : run.date,
 };
-const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const command = run.command;
 const findingsFile = join(benchDir, 'findings.md');
 const findings = existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : '';
-const { table, markdown } = render({ results, machine, command, quick, note: opts.note, failures, findings });
+const { table, markdown } = render({ results, machine, command, quick: run.quick, note: run.note, failures, findings });
 process.stdout.write(`${table}\n`);
 const outFile = resolve(root, opts.out ? String(opts.out) : 'BENCHMARKS.md');
 writeFileSync(outFile, markdown);

@@ -199,7 +199,7 @@ export function leanDetails(results) {
   if (z?.edge) {
     out.push('### Edge bundle', '');
     out.push(
-      "The entry (scripts/edge-bundle.mjs, shared with test/package/bundle-budget.test.ts) builds `new Polybank({ providers: [<id>(options)] })`, runs `connect` with its challenge loop and returns `accounts()`. esbuild bundles it with every dependency inside, minified, ESM, platform neutral with Cloudflare's conditions (`workerd`, `worker`, `browser`), `node:*` left external (none is imported), gzip level 9. The figure is from the built package (dist/ through the exports map); the same entry bundled from src/ gives the same size within 0.2 % and attributes every minified byte to its source file (esbuild's metafile):",
+      `The entry (scripts/edge-bundle.mjs, shared with test/package/bundle-budget.test.ts) builds \`new Polybank({ providers: [<id>(options)] })\`, runs \`connect\` with its challenge loop and returns \`accounts()\`. esbuild bundles it with every dependency inside, minified, ESM, platform neutral with Cloudflare's conditions (\`workerd\`, \`worker\`, \`browser\`), \`node:*\` left external (none is imported), gzip level 9. The figure is from the built package (dist/ through the exports map); the same entry bundled from src/ gives the same size within ${(Math.max(...z.edge.map((e) => Math.abs(e.srcGzip - e.gzip) / e.gzip)) * 100).toFixed(1)}% and attributes every minified byte to its source file (esbuild's metafile):`,
       '',
       '| provider | gzip (dist) | minified (dist) | gzip (src) | minified by part (src) |',
       '|---|---|---|---|---|',
