@@ -2,10 +2,11 @@
 /**
  * `npm run bench`: builds the package, installs the benchmark-only peers (bench/package.json)
  * into bench/node_modules when missing, runs every section in its own fresh Node process,
- * prints one table and writes BENCHMARKS.md. Every figure is a ratio to a baseline measured
- * in the same run (these machines are noisy); targets come from issue #9.
+ * prints the tables and writes BENCHMARKS.md. Every figure is a ratio to a baseline measured
+ * in the same run (these machines are noisy); targets come from issues #16 (first table:
+ * every row of it, with the floors dependencies set) and #9.
  *
- *   node bench/run.mjs [--quick] [--no-build] [--only=overhead,throughput,concurrency,coldstart,size,scaleout]
+ *   node bench/run.mjs [--quick] [--no-build] [--only=overhead,throughput,concurrency,coldstart,size,install,scaleout]
  *                      [--note="what this run includes"] [--out=BENCHMARKS.md]
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,7 +22,7 @@ const root = dirname(benchDir);
 const binDir = join(root, 'node_modules', '.bin');
 const opts = args();
 const quick = Boolean(opts.quick);
-const SECTIONS = ['overhead', 'throughput', 'concurrency', 'coldstart', 'size', 'scaleout'];
+const SECTIONS = ['overhead', 'throughput', 'concurrency', 'coldstart', 'size', 'install', 'scaleout'];
 const only = opts.only ? String(opts.only).split(',') : SECTIONS;
 
 // Node 24 from node_modules/.bin (the npm package `node`), whatever `node` is on PATH.
@@ -37,10 +38,15 @@ const workDir = join(benchDir, '.work');
 const resultsFile = join(workDir, 'results.json');
 let results = {};
 const failures = [];
+// What the measuring run was: kept with its results, so a re-rendered report still says it.
+let run = { command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`, note: opts.note, quick, date: new Date().toISOString(), commit: git('rev-parse', '--short', 'HEAD') };
 
 if (opts['report-only']) {
   // Re-renders BENCHMARKS.md from the last run's results (e.g. after editing bench/findings.md).
-  ({ results } = JSON.parse(readFileSync(resultsFile, 'utf8')));
+  const last = JSON.parse(readFileSync(resultsFile, 'utf8'));
+  results = last.results;
+  failures.push(...(last.failures ?? []));
+  if (last.run) run = { ...last.run, rendered: run.date };
 } else {
   await measure();
 }
@@ -93,8 +99,10 @@ async function measure() {
   for (const name of only) {
     try {
       if (name === 'concurrency') {
-        // 2,000 first (how it scales), then the target's 10,000.
+        // 2,000 first (how it scales; #16's heap per held authentication), its bare fetch-and-timer
+        // baseline the same way, then the target's 10,000.
         results.concurrencySmall = quick ? undefined : await runSection('concurrency', ['--connections=2000', '--hold=20000'], ['--expose-gc']);
+        results.concurrencyBare = await runSection('concurrency-bare', quick ? ['--connections=2000'] : ['--connections=2000', '--hold=20000'], ['--expose-gc']);
         results.concurrency = await runSection('concurrency', quick ? ['--connections=2000'] : [], ['--expose-gc']);
       } else {
         results[name] = await runSection(name);
@@ -107,7 +115,7 @@ async function measure() {
 
 
   mkdirSync(workDir, { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({ results, failures }, null, 2));
+  writeFileSync(resultsFile, JSON.stringify({ results, failures, run }, null, 2));
 }
 
 // ---------------------------------------------------------------- report
@@ -124,14 +132,14 @@ const machine = {
   memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   os: `${os.type()} ${os.release()} ${os.arch()}`,
   node: nodeVersion,
-  commit: git('rev-parse', '--short', 'HEAD'),
+  commit: run.commit ?? git('rev-parse', '--short', 'HEAD'),
   dirty: git('status', '--porcelain', '--', 'src', 'package.json', 'tsup.config.ts') !== '',
-  date: new Date().toISOString(),
+  date: run.rendered ? `${run.date} (re-rendered ${run.rendered} with --report-only, bench/findings.md as it is now)` : run.date,
 };
-const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+const command = run.command;
 const findingsFile = join(benchDir, 'findings.md');
 const findings = existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : '';
-const { table, markdown } = render({ results, machine, command, quick, note: opts.note, failures, findings });
+const { table, markdown } = render({ results, machine, command, quick: run.quick, note: run.note, failures, findings });
 process.stdout.write(`${table}\n`);
 const outFile = resolve(root, opts.out ? String(opts.out) : 'BENCHMARKS.md');
 writeFileSync(outFile, markdown);

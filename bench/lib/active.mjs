@@ -42,7 +42,7 @@ export function benchFetch() {
   return { fetch: fetchImpl, control };
 }
 
-/** Runs the provider's bench scenario to an active connection; returns everything a benchmark needs. */
+/** Runs the provider's bench scenario to an active connection; returns everything a benchmark needs. `options.bankOptions` go to `new Polybank`. */
 export async function activeConnection(id, options = {}) {
   const driver = drivers[id];
   const scenario = driver.scenarios.find((s) => s.name === (options.scenario ?? SCENARIOS[id]));
@@ -50,7 +50,7 @@ export async function activeConnection(id, options = {}) {
   const sim = driver.simulator();
   const server = await startSimulatorServer(sim);
   const { fetch, control } = benchFetch();
-  const bank = new Polybank({ providers: [driver.provider(sim)], fetch });
+  const bank = new Polybank({ providers: [driver.provider(sim)], fetch, ...options.bankOptions });
   const conn = bank.connect(id, scenario.input);
   for await (const challenge of conn.authenticate()) {
     const answer = await driver.answer(challenge, sim, scenario);

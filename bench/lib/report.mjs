@@ -1,7 +1,9 @@
 /**
  * Turns the sections' results into the console table and BENCHMARKS.md. Every figure is a
  * ratio to a baseline measured in the same run; a target is "met" or "NOT met", never hidden.
+ * Issue #16's rows come first (lean.mjs); then the other targets, issue #9's.
  */
+import { leanDetails, leanRows, leanTable, leanText } from './lean.mjs';
 
 const r2 = (v) => (Number.isFinite(v) ? v.toFixed(2) : 'n/a');
 const x = (v) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : 'n/a');
@@ -10,43 +12,7 @@ const met = (ok) => (ok ? 'met' : 'NOT met');
 
 function rowsOf(results) {
   const rows = [];
-  const o = results.overhead;
-  if (o) {
-    for (const r of o.rows) {
-      rows.push({
-        n: 1,
-        measure: `${r.provider} accounts() vs raw fetch + JSON.parse, same simulator (${r.wire})`,
-        figure: `${x(r.vsSim.ratio)} (p25–p75 ${r2(r.vsSim.p25)}–${r2(r.vsSim.p75)})`,
-        target: '≤ 1.10×',
-        status: met(r.vsSim.ratio <= 1.1),
-      });
-    }
-    for (const r of o.rows) {
-      rows.push({
-        n: 1,
-        measure: `${r.provider} accounts() vs raw fetch + JSON.parse, static loopback server (the floor)`,
-        figure: `${x(r.vsFloor.ratio)} (p25–p75 ${r2(r.vsFloor.p25)}–${r2(r.vsFloor.p75)})`,
-        target: 'info',
-        status: '',
-      });
-    }
-  }
-  const t = results.throughput;
-  if (t) {
-    for (const r of t.rows) {
-      if (r.unsupported) {
-        rows.push({ n: 2, measure: `${r.provider} ${r.what}: the provider has none`, figure: '—', target: '≥ 0.50×', status: 'n/a' });
-        continue;
-      }
-      rows.push({
-        n: 2,
-        measure: `${r.provider} ${r.count.toLocaleString('en')} ${r.what} (${(r.bytes / 2 ** 20).toFixed(1)} MiB): speed vs JSON.parse alone`,
-        figure: `${x(r.speed)} (p25–p75 ${r2(r.p25)}–${r2(r.p75)})`,
-        target: '≥ 0.50×',
-        status: met(r.speed >= 0.5),
-      });
-    }
-  }
+  // Per-call overhead (1.) and normalization throughput (2.) are in #16's table, with the same targets.
   for (const key of ['concurrencySmall', 'concurrency']) {
     const c = results[key];
     if (!c) continue;
@@ -78,13 +44,14 @@ function rowsOf(results) {
   }
   const s = results.coldstart;
   if (s) {
-    for (const r of s.rows) {
+    // #9's measure: the import alone (the first-result figure is #16's, above).
+    for (const r of s.rows.filter((r) => r.kind !== 'floor')) {
       rows.push({
         n: 4,
-        measure: `${r.name}: import time vs the fastest peer (${s.fastestPeer}); whole process ${x(r.wallRatio)}`,
-        figure: `${x(r.ratio)} (p25–p75 ${r2(r.p25)}–${r2(r.p75)})`,
-        target: r.peer ? 'peer' : '≤ 1.00×',
-        status: r.peer ? '' : met(r.ratio <= 1),
+        measure: `${r.name}: import time alone vs the fastest peer's import (${s.fastestImportPeer})`,
+        figure: `${x(r.importRatio)} (p25–p75 ${r2(r.importP25)}–${r2(r.importP75)})`,
+        target: r.kind === 'polybank' ? '≤ 1.00×' : 'peer',
+        status: r.kind === 'polybank' ? met(r.importRatio <= 1) : '',
       });
     }
   }
@@ -94,7 +61,7 @@ function rowsOf(results) {
       const isolation = r.provider ? (r.others.length === 0 && !r.testing && r.own ? 'no other provider in the bundle' : `CONTAINS ${[...r.others, r.testing ? 'testing' : ''].filter(Boolean).join(', ')}`) : '';
       rows.push({
         n: 5,
-        measure: `${r.name}: ${kb(r.gzip)} gzip (${kb(r.minified)} minified)${isolation ? `; ${isolation}` : ''}`,
+        measure: `${r.name}, dependencies external (zod inlined): ${kb(r.gzip)} gzip (${kb(r.minified)} minified)${isolation ? `; ${isolation}` : ''}`,
         figure: x(r.gzip / r.budget),
         target: r.kind === 'typical' ? '≤ 1.00× of 15 KB' : 'info',
         status: r.kind === 'typical' ? met(r.gzip <= r.budget && r.others.length === 0 && !r.testing) : '',
@@ -152,7 +119,7 @@ function details(results) {
       '|---|---|---|---|---|---|',
       ...o.rows.map((r) => `| ${r.provider} | ${r.method} ${r.path.replace(/[0-9a-f]{16,}|\d{3,}/g, '…')} (${r.wire}) | ${r.accounts} | ${r2(r.requestsPerCall)} | ${x(r.vsSim.ratioOfMedians)} | ${x(r.vsFloor.ratioOfMedians)} |`),
       '',
-      'What the raw baseline includes: the same HTTP request on the same keep-alive connection pool (undici, the global `fetch`), the full body read and `JSON.parse`. What it leaves out, and the SDK does: building the URL and headers, redacting the URL for the `request` event, ky (timeout, retry policy, hooks), the body-read timeout, checking the session (Fintecture: the AIS token is cached and not refreshed while it has more than a minute left; Flinks: the RequestId of the session authenticate() opened is reused, no new /Authorize; PowerAuth: the service status is read once per provider instance; Powens: the user token is sealed in the session), the provider\'s zod schema, the mapping to `Account`, the core\'s validation of every `Account`, and the `request` event. Every accounts() call was one request on the wire (the column above counts them at the simulator).',
+      'What the raw baseline includes: the same HTTP request on the same keep-alive connection pool (undici, the global `fetch`), the full body read and `JSON.parse`. What it leaves out, and the SDK does: building the URL and headers, redacting the URL for the `request` event, the core\'s fetch loop (timeout, retry policy, redirects refused, hooks), the body-read timeout, checking the session (Fintecture: the AIS token is cached and not refreshed while it has more than a minute left; Flinks: the RequestId of the session authenticate() opened is reused, no new /Authorize; PowerAuth: the service status is read once per provider instance; Powens: the user token is sealed in the session), the provider\'s zod schema, the mapping to `Account`, and the `request` event (the model\'s own schema is not checked again for built-in providers in production: they declare `typedOutput`; the section refuses to run with the test-only switch on). A warm accounts() on the active connection is one request on the wire; Flinks answers a repeat from memory for a session\'s idle minutes, so its row reads a stored connection each call (`bank.connection(id, ref).accounts()`: a cached-mode Authorize, then GetAccountsDetail) and the raw side replays both requests, the fresh RequestId carried forward (the column above counts the requests at the simulator).',
       '',
       'The "floor" rows send the SDK and the raw call to a plain `node:http` server that answers the same bytes at once (both sides through the same re-routing `fetch`): without the simulator\'s own work, the SDK\'s cost shows against the cheapest possible server.',
       '',
@@ -162,7 +129,7 @@ function details(results) {
   if (t) {
     out.push('### 2. Normalization throughput', '');
     out.push(
-      `Bodies are grown from what each simulator answers (captured over the socket, the accounts or the transactions repeated with unique ids and varied float amounts), then served to \`conn.accounts()\` / \`conn.transactions()\` from memory through the Polybank \`fetch\` option, so that the figure is parsing and normalizing only. Baseline: \`JSON.parse(new TextDecoder().decode(bytes))\` of the same bytes. The figure is speed relative to that baseline (time of JSON.parse / time of the SDK), median of ${t.pairs} interleaved pairs. The SDK side includes: the body read, \`JSON.parse\`, the provider's zod schema, the mapping (exact decimal strings from floats, IBAN clean-up, type tables), and the core's zod validation of every \`Account\`/\`Transaction\`. Powens transactions come with the \`GetAccount\` call the adapter makes first (served from memory too). PowerAuth's Data Adapter has no transactions.`,
+      `Bodies are grown from what each simulator answers (captured over the socket, the accounts or the transactions repeated with unique ids and varied float amounts), then served to \`conn.accounts()\` / \`conn.transactions()\` from memory through the Polybank \`fetch\` option, so that the figure is parsing and normalizing only. Baseline: \`JSON.parse(new TextDecoder().decode(bytes))\` of the same bytes. The figure is speed relative to that baseline (time of JSON.parse / time of the SDK), median of ${t.pairs} interleaved pairs. The SDK side includes: the body read, \`JSON.parse\`, the provider's zod schema, the mapping (exact decimal strings from floats, IBAN clean-up, type tables); built-in providers declare \`typedOutput\`, so the model's schema is not checked a second time in production (the test-only switch that turns it on for everyone is off: the section checks). Powens transactions come with the \`GetAccount\` call the adapter makes first (served from memory too). PowerAuth's Data Adapter has no transactions.`,
       '',
     );
   }
@@ -192,7 +159,7 @@ function details(results) {
   if (s) {
     out.push('### 4. Cold start', '');
     out.push(
-      `One fresh \`node\` process per sample, ${s.samples} samples per candidate (plus one unrecorded warm-up round), the candidates shuffled every round. Figure: the time from just before the \`import()\`/\`require()\` to just after, measured inside the child, as a ratio to the median of the fastest peer (${s.fastestPeer}); "whole process" is the wall time of the child from spawn to exit, against the fastest peer's. The peers are installed in bench/node_modules only.`,
+      `The import-only rows come from the same processes as #16's cold start to first result (below): the time of the imports alone, measured inside each child, against the fastest peer's (${s.fastestImportPeer}; fintecture-client and plaid are only required).`,
       '',
     );
   }
@@ -200,7 +167,7 @@ function details(results) {
   if (z) {
     out.push('### 5. Size', '');
     out.push(
-      `esbuild, bundle + minify, ESM, platform neutral, from the built package through its exports map; external: ${z.external.join(', ')}; gzip level 9. "typical" is an application that imports \`Polybank\` and one provider factory and builds a bank (tree shaking keeps what that reaches); "export *" re-exports both entries whole. Each bundle's inputs (dist chunks) are traced back to their sources through the chunks' source maps:`,
+      `esbuild, bundle + minify, ESM, platform neutral, from the built package through its exports map; external: ${z.external.join(', ')} (zod is not a dependency any more: dist carries the parts it uses); gzip level 9. "typical" is an application that imports \`Polybank\` and one provider factory and builds a bank (tree shaking keeps what that reaches); "export *" re-exports both entries whole. What each bundle holds is read from the same entry bundled from src/ (esbuild's metafile):`,
       '',
       ...z.rows.filter((r) => r.kind === 'typical').map((r) => `- ${r.name}: ${r.sourceFiles} source files, ${r.others.length ? `other providers: ${r.others.join(', ')}` : 'none of the other providers'}, ${r.testing ? 'the simulators' : 'no simulator code'}.`),
       '',
@@ -224,7 +191,8 @@ function details(results) {
 
 export function render({ results, machine, command, quick, note, failures, findings = '' }) {
   const rows = rowsOf(results);
-  const table = textTable(rows);
+  const lean = leanRows(results);
+  const table = `Issue #16 (lean and fast)\n${leanText(lean)}\n\nOther targets (issue #9, and the sections added since)\n${textTable(rows)}`;
   const loads = Object.entries(results)
     .filter(([, r]) => r)
     .map(([k, r]) => `${k} ${r.loadBefore.toFixed(1)}→${r.loadAfter.toFixed(1)}`)
@@ -238,13 +206,20 @@ export function render({ results, machine, command, quick, note, failures, findi
     '',
     note ? `This run: ${note}` : '',
     '',
-    'Every figure is a ratio to a baseline measured side by side in the same run (interleaved or shuffled), never an absolute time: these machines are noisy. Targets are issue #9\'s.',
+    'Every figure is a ratio to a baseline measured side by side in the same run (interleaved or shuffled), never an absolute time (these machines are noisy), except sizes, counts and bytes. Where a dependency sets a floor, the floor is measured in the same run and shown under the row.',
+    '',
+    '## Issue #16: lean and fast',
+    '',
+    leanTable(lean),
+    '',
+    '## Other targets (issue #9, and the sections added since)',
     '',
     mdTable(rows),
     '',
     failures.length ? `Sections that failed: ${failures.join('; ')}\n` : '',
     '## How each figure is measured',
     '',
+    leanDetails(results),
     details(results),
     '',
     findings,

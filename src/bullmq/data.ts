@@ -2,7 +2,7 @@
  * What a job carries in Redis: the provider and the application's connection key, never a
  * ref or a token. Read back through a schema: Redis is shared, its contents are input.
  */
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ErrorReason } from '../core/model/status.js';
 
 /**
@@ -15,17 +15,17 @@ export type JobKind = z.infer<typeof JobKind>;
 
 export const JobData = z.object({
   v: z.literal(1),
-  provider: z.string().min(1),
-  key: z.string().min(1).max(200),
+  provider: z.string().check(z.minLength(1)),
+  key: z.string().check(z.minLength(1), z.maxLength(200)),
   /** For `report` jobs: the state the provider told, normalized. */
-  report: z
-    .object({
+  report: z.optional(
+    z.object({
       reason: ErrorReason,
-      message: z.string().max(500).optional(),
-      providerState: z.string().max(100).optional(),
-      retryAfter: z.iso.datetime({ offset: true }).optional(),
-    })
-    .optional(),
+      message: z.optional(z.string().check(z.maxLength(500))),
+      providerState: z.optional(z.string().check(z.maxLength(100))),
+      retryAfter: z.optional(z.iso.datetime({ offset: true })),
+    }),
+  ),
 });
 export type JobData = z.infer<typeof JobData>;
 

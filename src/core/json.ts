@@ -7,8 +7,13 @@
  * rejects such a number instead of rounding it.
  */
 
-/** A number token that may not survive the double: 16+ significant digits, or an exponent. */
-const RISKY = /\d[\d.]{15,}|\d[eE][+-]?\d/;
+/**
+ * A number token that may not survive the double: 16+ significant digits, or an exponent.
+ * Only where a value starts (the body's start, or after `:`, `,`, `[`): a digit run inside a
+ * string (an IBAN, a card number) would otherwise send every account list down the slow path.
+ * A string that holds `:` and then such digits still matches; that costs time, not exactness.
+ */
+const RISKY = /(?:^|[:,[])\s*-?\d(?:[\d.]{15,}|[\d.]*[eE])/;
 
 export class InexactNumberError extends Error {
   override name = 'InexactNumberError';
