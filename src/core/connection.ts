@@ -142,9 +142,10 @@ export class Connection<P extends AnyProvider = AnyProvider> {
   /**
    * Yields each challenge the provider asks for; answer it with `challenge.answer(...)`
    * before asking for the next. Ends when the connection is active, throws a typed
-   * error when it cannot become so. Leaving the loop early cancels the provider
-   * session (and waits for it, bounded), unless a checkpoint was taken (or a redirect is
-   * pending): then the step is kept for `bank.resume()`.
+   * error when it cannot become so. Leaving the loop early (`break`, `return`) cancels the
+   * provider session (and waits for it, bounded), unless a checkpoint of the current step
+   * was taken (or a redirect is pending): then the step is kept for `bank.resume()`.
+   * Aborting `signal` always cancels.
    */
   async *authenticate(options: AuthenticateOptions = {}): AsyncGenerator<Challenge, void, undefined> {
     const { signal } = options;

@@ -256,4 +256,16 @@ describe('leaving the loop', () => {
     expect(toy.sim.count('CancelSession')).toBe(0);
     expect(conn.status).toMatchObject({ status: 'challenge', challengeType: 'otp' });
   });
+
+  it('abort after a checkpoint still cancels: an abort means stop, whatever was saved', async () => {
+    const conn = toy.bank().connect('toybank', { username: 'otp', password: TOY_PASSWORD });
+    const controller = new AbortController();
+    const iterator = conn.authenticate({ signal: controller.signal });
+    expect((await iterator.next()).done).toBe(false);
+    await conn.checkpoint();
+    controller.abort();
+    await expect(iterator.next()).rejects.toSatisfy(isAbortedError);
+    expect(toy.sim.count('CancelSession')).toBe(1);
+    expect(conn.status).toMatchObject({ status: 'error', reason: 'cancelled' });
+  });
 });
