@@ -19,6 +19,14 @@ const DAY_MS = 86_400_000;
 /** How soon a job whose connection is busy elsewhere looks again (sooner if the lease ends sooner). */
 const BUSY_RETRY_MS = 250;
 const MIN_DELAY_MS = 50;
+/**
+ * A job that starts later than its reserved slot (its process stalled: GC, a busy CPU) would
+ * land in the next window together with the jobs reserved there, a burst at the provider. Past
+ * this lateness it gives its slot up and reserves a new one at the end of the window's log.
+ */
+const LATE_START_MS = 25;
+/** Late wakes in a row before the job goes back to the queue (a process this starved should not start requests). */
+const LATE_RESERVATIONS = 3;
 
 export interface ProcessHost {
   /** Opens a stored connection (`bank.connection(provider, ref)`). */
@@ -70,9 +78,12 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
   const keys = host.limitKeys(data.provider, data.key);
   const leaseToken = `${job.id}:${token}`;
   const releasing = host.releases.take(data.provider);
+  const acquireOptions = { token: leaseToken, key: data.key, leaseMs: host.leaseMs, maxWaitMs: host.maxRateWaitMs, ...rateOption(host.rate(data.provider)) };
   let grant: Awaited<ReturnType<typeof acquire>>;
+  // The slot is due `waitMs` after the script ran, which is after this: a lateness measured from here errs towards re-reserving.
+  let askedAt = Date.now();
   try {
-    grant = await acquire(host.client, keys, { token: leaseToken, key: data.key, leaseMs: host.leaseMs, maxWaitMs: host.maxRateWaitMs, ...rateOption(host.rate(data.provider)) }, releasing);
+    grant = await acquire(host.client, keys, acquireOptions, releasing);
   } catch (error) {
     host.releases.giveBack(data.provider, releasing);
     throw error;
@@ -98,17 +109,31 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
   }, host.leaseMs / 2);
   let succeeded = false;
   let result: QueueRefreshResult | undefined;
+  let startsAt = grant.startsAt;
   try {
-    if (grant.waitMs > 0) {
-      host.rateLimited({ provider: data.provider, key: data.key, jobId: job.id, waitMs: grant.waitMs });
-      try {
-        await sleep(grant.waitMs, AbortSignal.any([host.closing, host.stop, leaseLost.signal, ...(signal ? [signal] : [])]));
-      } catch {
-        throw new HandBack();
+    // Read the stored connection while the slot is not yet due: nothing local between the slot and the first request.
+    const ref = await host.loadRef(data.provider, data.key);
+    let waitMs = grant.waitMs;
+    if (waitMs > 0) host.rateLimited({ provider: data.provider, key: data.key, jobId: job.id, waitMs });
+    for (let late = 0; ; late++) {
+      const dueAt = askedAt + waitMs;
+      if (dueAt > Date.now()) {
+        try {
+          await sleep(dueAt - Date.now(), AbortSignal.any([host.closing, host.stop, leaseLost.signal, ...(signal ? [signal] : [])]));
+        } catch {
+          throw new HandBack();
+        }
       }
+      if (Date.now() - dueAt <= LATE_START_MS || !host.rate(data.provider)) break;
+      if (late === LATE_RESERVATIONS) throw new HandBack();
+      askedAt = Date.now();
+      const again = await acquire(host.client, keys, acquireOptions);
+      // Busy cannot happen (the lease is ours); too far off: back to the queue, which looks again.
+      if (again.kind !== 'granted') throw new HandBack();
+      ({ waitMs, startsAt } = again);
     }
     const stop = AbortSignal.any([host.stop, leaseLost.signal, ...(signal ? [signal] : [])]);
-    result = await refreshOne(host, data, kind.data, grant.lastRunAt, stop, base);
+    result = await refreshOne(host, data, ref, kind.data, grant.lastRunAt, stop, base);
     succeeded = result.ok;
   } catch (error) {
     if (error instanceof HandBack || host.stop.aborted || leaseLost.signal.aborted || (signal?.aborted && isAbort(error))) {
@@ -127,7 +152,7 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
     };
   } finally {
     clearInterval(renewal);
-    host.releases.defer(data.provider, { lease: keys.lease, token: leaseToken, key: data.key, ...(succeeded ? { startedAt: grant.startsAt } : {}) });
+    host.releases.defer(data.provider, { lease: keys.lease, token: leaseToken, key: data.key, ...(succeeded ? { startedAt: startsAt } : {}) });
   }
   return settle(host, job, result);
 }
@@ -146,8 +171,7 @@ type Base = Omit<QueueRefreshResult, 'ok' | 'ref' | 'accounts' | 'error' | 'tran
  * The refresh itself, through the Connection API a user would call. Typed failures become
  * an `ok: false` result; anything else (your loadRef failing, a bug) is thrown for BullMQ.
  */
-async function refreshOne(host: ProcessHost, data: JobData, kind: JobKind, lastRunAt: number | undefined, signal: AbortSignal, base: Base): Promise<QueueRefreshResult> {
-  const ref = await host.loadRef(data.provider, data.key);
+async function refreshOne(host: ProcessHost, data: JobData, ref: unknown, kind: JobKind, lastRunAt: number | undefined, signal: AbortSignal, base: Base): Promise<QueueRefreshResult> {
   if (ref === undefined || ref === null) {
     const error = new ValidationError('stored connection', [{ path: 'key', message: `loadRef found no stored ${data.provider} connection for this key` }], { provider: data.provider });
     return { ...base, ref: undefined, ok: false, error };

@@ -74,4 +74,28 @@ describe('a connection never refreshes on two workers at once; a provider’s ra
     expect(span).toBeLessThan(2_500);
     expect(metrics.reduce((n, m) => n + (m.powerauth?.rateLimited ?? 0), 0)).toBeGreaterThanOrEqual(9);
   });
+
+  it('a worker whose process stalls while its jobs wait for their slots reserves again: no burst at the provider after the stall', async () => {
+    const prefix = prefixFor();
+    const queue = queueOf(rig, prefix);
+    const keys = store(rig, 'powerauth', 30);
+    const worker = startWorker(rig, prefix, { concurrency: 30, perProviderRate: { powerauth: { requests: 10, perSeconds: 0.5 } } });
+    await worker.worker.waitUntilReady();
+    const operations = new Set(keys.map((k) => (rig.db.get(k)?.ref as { operationId: string }).operationId));
+    const mine = () => rig.sims.powerauth.requests.filter((r) => r.endpoint === 'operation/formdata/decorate' && [...operations].some((id) => r.body?.includes(id)));
+    await Promise.all(keys.map((k) => queue.refreshNow('powerauth', k)));
+    // The first window's ten have reached the provider; the twenty others sleep until their slots (+500, +1000 ms).
+    await until(() => mine().length >= 10, 10_000, 'the first ten starts');
+    await new Promise((r) => setTimeout(r, 50));
+    const stallUntil = Date.now() + 1_200;
+    while (Date.now() < stallUntil); // this process (worker and simulator) stalls past both slots
+    await until(() => worker.results.length === 30, 20_000, 'thirty results');
+    await worker.close();
+    await queue.close();
+    const starts = mine().map((r) => r.at);
+    expect(starts).toHaveLength(30);
+    expect(worker.results.every((r) => r.ok)).toBe(true);
+    // Woken together, the twenty would start at once; reserved again, they keep ten per window.
+    expect(busiestWindow(starts, 450)).toBeLessThanOrEqual(10);
+  });
 });
