@@ -24,9 +24,9 @@ const MIN_DELAY_MS = 50;
  * land in the next window together with the jobs reserved there, a burst at the provider. Past
  * this lateness it gives its slot up and reserves a new one at the end of the window's log.
  */
-const LATE_START_MS = 25;
-/** Late wakes in a row before the job goes back to the queue (a process this starved should not start requests). */
-const LATE_RESERVATIONS = 3;
+const LATE_START_MS = 50;
+/** New slots a late job takes at most; then it starts (a process that is always late must still make progress). */
+const LATE_RESERVATIONS = 2;
 
 export interface ProcessHost {
   /** Opens a stored connection (`bank.connection(provider, ref)`). */
@@ -80,8 +80,6 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
   const releasing = host.releases.take(data.provider);
   const acquireOptions = { token: leaseToken, key: data.key, leaseMs: host.leaseMs, maxWaitMs: host.maxRateWaitMs, ...rateOption(host.rate(data.provider)) };
   let grant: Awaited<ReturnType<typeof acquire>>;
-  // The slot is due `waitMs` after the script ran, which is after this: a lateness measured from here errs towards re-reserving.
-  let askedAt = Date.now();
   try {
     grant = await acquire(host.client, keys, acquireOptions, releasing);
   } catch (error) {
@@ -109,6 +107,9 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
   }, host.leaseMs / 2);
   let succeeded = false;
   let result: QueueRefreshResult | undefined;
+  // The slot is due `waitMs` after the script ran, a little before the reply is read: measured
+  // from the reply, a slow round trip is not taken for a late wake (that would only cost slots).
+  let repliedAt = Date.now();
   let startsAt = grant.startsAt;
   try {
     // Read the stored connection while the slot is not yet due: nothing local between the slot and the first request.
@@ -116,7 +117,7 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
     let waitMs = grant.waitMs;
     if (waitMs > 0) host.rateLimited({ provider: data.provider, key: data.key, jobId: job.id, waitMs });
     for (let late = 0; ; late++) {
-      const dueAt = askedAt + waitMs;
+      const dueAt = repliedAt + waitMs;
       if (dueAt > Date.now()) {
         try {
           await sleep(dueAt - Date.now(), AbortSignal.any([host.closing, host.stop, leaseLost.signal, ...(signal ? [signal] : [])]));
@@ -124,10 +125,9 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
           throw new HandBack();
         }
       }
-      if (Date.now() - dueAt <= LATE_START_MS || !host.rate(data.provider)) break;
-      if (late === LATE_RESERVATIONS) throw new HandBack();
-      askedAt = Date.now();
+      if (Date.now() - dueAt <= LATE_START_MS || late === LATE_RESERVATIONS || !host.rate(data.provider)) break;
       const again = await acquire(host.client, keys, acquireOptions);
+      repliedAt = Date.now();
       // Busy cannot happen (the lease is ours); too far off: back to the queue, which looks again.
       if (again.kind !== 'granted') throw new HandBack();
       ({ waitMs, startsAt } = again);
