@@ -93,8 +93,13 @@ export interface RetryPolicy {
   backoffLimitMs: number;
 }
 
-/** A `fetch` to send requests with (the `fetch` option): the global one by default. */
-export type FetchLike = (input: Request, init?: RequestInit) => Promise<Response>;
+/**
+ * A `fetch` to send requests with (the `fetch` option): the global one by default. Called as
+ * the platform's fetch is, `fetch(url, init)`, or `fetch(request)` when a provider hook had to
+ * see the Request (a signature); a wrapper that reads the request takes both
+ * (`input instanceof Request ? input : new Request(input, init)`).
+ */
+export type FetchLike = (input: string | Request, init?: RequestInit) => Promise<Response>;
 
 /** A provider's hook on every outgoing request (e.g. HTTP signatures); may return a new Request. */
 export type BeforeRequestHook = (request: Request) => Request | void | Promise<Request | void>;

@@ -116,9 +116,15 @@ export class ProviderHttp {
       try {
         const signal = scope.signal ? AbortSignal.any([scope.signal, timer.signal]) : timer.signal;
         // A 3xx is the adapter's business, never a silent re-send of a body or a bearer token.
-        let request = new Request(url, { method: req.method, headers, ...(body !== undefined ? { body } : {}), redirect: 'manual', signal });
-        if (config.beforeRequest) request = (await config.beforeRequest(request)) ?? request;
-        response = await this.settings.fetch(request);
+        const init: RequestInit = { method: req.method, headers, redirect: 'manual', signal };
+        if (body !== undefined) init.body = body;
+        // A Request only for a hook that reads one: fetch builds its own, a second is a tenth of a call's cost.
+        if (config.beforeRequest) {
+          const request = new Request(url, init);
+          response = await this.settings.fetch((await config.beforeRequest(request)) ?? request);
+        } else {
+          response = await this.settings.fetch(url, init);
+        }
       } catch (error) {
         clearTimeout(timeoutId);
         const timedOut = timer.signal.aborted && !scope.signal?.aborted;

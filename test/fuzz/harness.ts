@@ -118,7 +118,7 @@ function handlersOf(sim: Simulator<unknown>, origin: string): ReturnType<Simulat
 function fuzzFetch(sim: Simulator<unknown>, origin: string, target: number, m: Mutation | undefined): FetchLike & { count(): number } {
   const handlers = handlersOf(sim, origin);
   let n = 0;
-  const fetch = async (input: Request, init?: RequestInit): Promise<Response> => {
+  const fetch = async (input: string | Request, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(input, init);
     const response = (await getResponse(handlers, request)) ?? new Response('not found', { status: 404 });
     if (response.type === 'error') throw new TypeError('fetch failed');

@@ -24,8 +24,8 @@ describe('the at-most-once count', () => {
 
   it('sees every secret-bearing request a transport sends twice behind the SDK', async () => {
     // What a proxy or an HTTP client retrying on its own would do: the SDK reports one attempt.
-    const twice: FetchLike = async (input) => {
-      const request = input instanceof Request ? input : new Request(input);
+    const twice: FetchLike = async (input, init) => {
+      const request = input instanceof Request ? input : new Request(input, init);
       if (request.method === 'POST' && request.url.endsWith('/Authorize')) await globalThis.fetch(request.clone());
       return globalThis.fetch(request);
     };

@@ -63,7 +63,8 @@ export class Replay {
     this.exchanges = exchanges;
   }
 
-  readonly fetch: FetchLike = async (request) => {
+  readonly fetch: FetchLike = async (input, init) => {
+    const request = input instanceof Request ? input : new Request(input, init);
     const url = new URL(request.url);
     const text = request.method === 'GET' || request.method === 'DELETE' ? '' : await request.text();
     const sent: Sent = { method: request.method, path: url.pathname, query: url.searchParams, body: text ? JSON.parse(text) : undefined };
