@@ -11,6 +11,8 @@
  * lengthens), and the simulators must receive exactly the polls the SDK reports sending.
  */
 import { fork } from 'node:child_process';
+import { join } from 'node:path';
+import { writeHeapSnapshot } from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -134,6 +136,10 @@ async function hold(provider, i) {
 gc();
 await sleep(500);
 gc();
+// --heap-snapshot=DIR: the heap before the first connection and at the end of the hold, for
+// `node bench/lib/heapdiff.mjs DIR/before.heapsnapshot DIR/after.heapsnapshot` (what a held authentication is made of).
+const snapshots = opts['heap-snapshot'] ? String(opts['heap-snapshot']) : undefined;
+if (snapshots) writeHeapSnapshot(join(snapshots, 'before.heapsnapshot'));
 const base = process.memoryUsage();
 const idle = monitorEventLoopDelay({ resolution: 5 });
 idle.enable();
@@ -175,6 +181,7 @@ gc();
 await sleep(200);
 gc();
 const after = process.memoryUsage();
+if (snapshots) writeHeapSnapshot(join(snapshots, 'after.heapsnapshot'));
 const stillHeld = records.filter((r) => r.heldAt !== undefined && r.error === undefined).length;
 
 // ---------------------------------------------------------------- polls
