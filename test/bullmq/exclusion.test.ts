@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/providers/powens/index.js';
 import type { PowensSimulator, RecordedRequest } from '../../src/testing/index.js';
@@ -56,18 +57,24 @@ describe('a connection never refreshes on two workers at once; a provider’s ra
     const workers = [0, 1, 2].map(() => startWorker(rig, prefix, { concurrency: 6, perProviderRate: rate }));
     await Promise.all(workers.map((w) => w.worker.waitUntilReady()));
     const operations = new Set(keys.map((k) => (rig.db.get(k)?.ref as { operationId: string }).operationId));
+    // The simulator logs arrivals in this process: a stall of its event loop bunches them (the instrument's error, measured).
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     await queue.refreshNow('powerauth', keys[0] as string);
     await new Promise((r) => setTimeout(r, 350));
     await Promise.all(keys.slice(1).map((k) => queue.refreshNow('powerauth', k)));
     const results = () => workers.flatMap((w) => w.results);
     await until(() => results().length === 20, 20_000, 'twenty results');
+    stalls.disable();
     const metrics = await Promise.all(workers.map((w) => w.worker.metrics()));
     await Promise.all(workers.map((w) => w.close()));
     await queue.close();
     const starts = rig.sims.powerauth.requests.filter((r) => r.endpoint === 'operation/formdata/decorate' && [...operations].some((id) => r.body?.includes(id))).map((r) => r.at);
     expect(starts).toHaveLength(20);
-    // A little shorter than the window: what the provider sees lags the grant by a request's travel.
-    expect(busiestWindow(starts, 450)).toBeLessThanOrEqual(10);
+    // Shorter than the window: what the provider sees lags the grant by a request's travel and
+    // by this process's longest stall (at most half the window; a limiter per worker lets 30 through).
+    const windowMs = Math.max(250, 450 - Math.ceil(stalls.max / 1e6));
+    expect(busiestWindow(starts, windowMs), `busiest ${windowMs} ms window`).toBeLessThanOrEqual(10);
     // And the limit is a rate, not a stall: 20 starts at 10 per 500 ms take about one window more.
     const span = Math.max(...starts) - Math.min(...starts);
     expect(span).toBeGreaterThanOrEqual(480);
@@ -89,13 +96,17 @@ describe('a connection never refreshes on two workers at once; a provider’s ra
     await new Promise((r) => setTimeout(r, 50));
     const stallUntil = Date.now() + 1_200;
     while (Date.now() < stallUntil); // this process (worker and simulator) stalls past both slots
+    // Any stall after that one is the instrument's error again (a loaded machine), measured.
+    const stalls = monitorEventLoopDelay({ resolution: 10 });
+    stalls.enable();
     await until(() => worker.results.length === 30, 20_000, 'thirty results');
+    stalls.disable();
     await worker.close();
     await queue.close();
     const starts = mine().map((r) => r.at);
     expect(starts).toHaveLength(30);
     expect(worker.results.every((r) => r.ok)).toBe(true);
     // Woken together, the twenty would start at once; reserved again, they keep ten per window.
-    expect(busiestWindow(starts, 450)).toBeLessThanOrEqual(10);
+    expect(busiestWindow(starts, Math.max(250, 450 - Math.ceil(stalls.max / 1e6)))).toBeLessThanOrEqual(10);
   });
 });
