@@ -6,7 +6,7 @@
  *
  *   REDIS_URL, REDIS_PREFIX, DB_PATH, <PROVIDER>_URL, CONCURRENCY (per provider, default 8),
  *   RATES (JSON: connections per second per provider, shared by all workers), LOCK_MS,
- *   STALLED_MS, WORKER_NAME, SDK_RETRIES, LOG_RETRIES (print each retry)
+ *   STALLED_MS, WORKER_NAME, SDK_RETRIES, LOG_RETRIES (print each retry), LOG_STARTS (print each start)
  */
 import { Redis } from 'ioredis';
 import type { Rate } from 'polybank';
@@ -37,6 +37,7 @@ const worker = refreshWorker(createBank(), redis, {
 });
 worker.on('error', (error) => console.error(`${name}: ${error.message}`));
 if (process.env.LOG_RETRIES) worker.on('retry', (e) => console.log(`retry ${e.key} ${e.attempt} ${e.error.code} ${e.delayMs}`));
+if (process.env.LOG_STARTS) worker.on('started', (e) => console.log(`start ${e.provider} ${e.key} ${e.slotAt} ${e.at}`));
 // SIGTERM (a deploy, a scale-down): stop taking jobs, let in-flight ones finish (or hand them
 // back after CLOSE_TIMEOUT_MS), then let the process end.
 worker.closeOnSignals(['SIGTERM', 'SIGINT'], { timeoutMs: Number(env('CLOSE_TIMEOUT_MS', '20000')) });

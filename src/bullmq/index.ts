@@ -24,7 +24,7 @@ export { refreshQueue } from './queue.js';
 export type { RefreshQueue, RefreshQueueOptions, RefreshSchedule, Enqueued } from './queue.js';
 export { refreshWorker } from './worker.js';
 export type { RefreshWorker, RefreshWorkerOptions, CloseOptions } from './worker.js';
-export type { QueueRefreshResult, RetryEvent, RateLimitedEvent, RefreshWorkerEvents, ProviderMetrics } from './types.js';
+export type { QueueRefreshResult, RetryEvent, RateLimitedEvent, StartedEvent, RefreshWorkerEvents, ProviderMetrics } from './types.js';
 export type { WebhookEnqueued, PowensWebhookLike } from './webhooks.js';
 export type { JobKind, JobSummary } from './data.js';
 export { retryDelay } from './backoff.js';

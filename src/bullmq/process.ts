@@ -11,9 +11,10 @@ import type { Account } from '../core/model/account.js';
 import type { Transaction } from '../core/model/transaction.js';
 import { sleep } from '../core/polling.js';
 import { JobData, JobKind, type JobSummary } from './data.js';
-import { acquire, renew, type EvalClient, type LimitKeys } from './limits.js';
+import type { RedisClock } from './clock.js';
+import { acquire, renew, type AcquireOptions, type EvalClient, type Grant, type LimitKeys } from './limits.js';
 import type { DeferredReleases } from './releases.js';
-import type { QueueRefreshResult, RateLimitedEvent } from './types.js';
+import type { QueueRefreshResult, RateLimitedEvent, StartedEvent } from './types.js';
 
 const DAY_MS = 86_400_000;
 /** How soon a job whose connection is busy elsewhere looks again (sooner if the lease ends sooner). */
@@ -25,7 +26,7 @@ const MIN_DELAY_MS = 50;
  * this lateness it gives its slot up and reserves a new one at the end of the window's log.
  */
 const LATE_START_MS = 50;
-/** New slots a late job takes at most; then it starts (a process that is always late must still make progress). */
+/** New slots a late job takes at most; late again, it goes back to the queue untouched (a process this starved should not start requests). */
 const LATE_RESERVATIONS = 2;
 
 export interface ProcessHost {
@@ -35,6 +36,8 @@ export interface ProcessHost {
   limitKeys(provider: string, key: string): LimitKeys;
   releases: DeferredReleases;
   rate(provider: string): { requests: number; perSeconds: number } | undefined;
+  /** The Redis clock as this process sees it (rate slots are on it). */
+  clock: RedisClock;
   leaseMs: number;
   maxRateWaitMs: number;
   /** Days of history on a connection's first run, when transactions are asked for. */
@@ -44,6 +47,7 @@ export interface ProcessHost {
   /** The final outcome: counted, emitted and handed to `onResult` (which may throw: the job is retried). */
   report(result: QueueRefreshResult): Promise<void>;
   rateLimited(event: RateLimitedEvent): void;
+  started(event: StartedEvent): void;
   error(error: Error): void;
   /** Aborted when the worker closes: jobs still waiting for their rate slot go back at once. */
   closing: AbortSignal;
@@ -79,9 +83,9 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
   const leaseToken = `${job.id}:${token}`;
   const releasing = host.releases.take(data.provider);
   const acquireOptions = { token: leaseToken, key: data.key, leaseMs: host.leaseMs, maxWaitMs: host.maxRateWaitMs, ...rateOption(host.rate(data.provider)) };
-  let grant: Awaited<ReturnType<typeof acquire>>;
+  let grant: Grant;
   try {
-    grant = await acquire(host.client, keys, acquireOptions, releasing);
+    grant = await timedAcquire(host, keys, acquireOptions, releasing);
   } catch (error) {
     host.releases.giveBack(data.provider, releasing);
     throw error;
@@ -107,32 +111,30 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
   }, host.leaseMs / 2);
   let succeeded = false;
   let result: QueueRefreshResult | undefined;
-  // The slot is due `waitMs` after the script ran, a little before the reply is read: measured
-  // from the reply, a slow round trip is not taken for a late wake (that would only cost slots).
-  let repliedAt = Date.now();
   let startsAt = grant.startsAt;
   try {
     // Read the stored connection while the slot is not yet due: nothing local between the slot and the first request.
     const ref = await host.loadRef(data.provider, data.key);
-    let waitMs = grant.waitMs;
-    if (waitMs > 0) host.rateLimited({ provider: data.provider, key: data.key, jobId: job.id, waitMs });
+    if (grant.waitMs > 0) host.rateLimited({ provider: data.provider, key: data.key, jobId: job.id, waitMs: grant.waitMs });
     for (let late = 0; ; late++) {
-      const dueAt = repliedAt + waitMs;
-      if (dueAt > Date.now()) {
+      // Never before the slot: sleep until it has surely come on the Redis clock.
+      const wakeAt = host.clock.surelyAt(startsAt);
+      if (wakeAt > Date.now()) {
         try {
-          await sleep(dueAt - Date.now(), AbortSignal.any([host.closing, host.stop, leaseLost.signal, ...(signal ? [signal] : [])]));
+          await sleep(wakeAt - Date.now(), AbortSignal.any([host.closing, host.stop, leaseLost.signal, ...(signal ? [signal] : [])]));
         } catch {
           throw new HandBack();
         }
       }
-      if (Date.now() - dueAt <= LATE_START_MS || late === LATE_RESERVATIONS || !host.rate(data.provider)) break;
-      const again = await acquire(host.client, keys, acquireOptions);
-      repliedAt = Date.now();
+      if (!host.rate(data.provider) || Date.now() - host.clock.earliestAt(startsAt) <= LATE_START_MS) break;
+      if (late === LATE_RESERVATIONS) throw new HandBack();
+      const again = await timedAcquire(host, keys, acquireOptions);
       // Busy cannot happen (the lease is ours); too far off: back to the queue, which looks again.
       if (again.kind !== 'granted') throw new HandBack();
-      ({ waitMs, startsAt } = again);
+      startsAt = again.startsAt;
     }
     const stop = AbortSignal.any([host.stop, leaseLost.signal, ...(signal ? [signal] : [])]);
+    host.started({ provider: data.provider, key: data.key, jobId: job.id, attempt: base.attempt, slotAt: startsAt, at: Date.now() });
     result = await refreshOne(host, data, ref, kind.data, grant.lastRunAt, stop, base);
     succeeded = result.ok;
   } catch (error) {
@@ -155,6 +157,14 @@ export async function processJob(host: ProcessHost, job: Job, token: string | un
     host.releases.defer(data.provider, { lease: keys.lease, token: leaseToken, key: data.key, ...(succeeded ? { startedAt: startsAt } : {}) });
   }
   return settle(host, job, result);
+}
+
+/** acquire(), its round trip sampled for the Redis clock. */
+async function timedAcquire(host: ProcessHost, keys: LimitKeys, options: AcquireOptions, releasing?: Parameters<typeof acquire>[3]): Promise<Grant> {
+  const sentAt = Date.now();
+  const grant = await acquire(host.client, keys, options, releasing);
+  if (grant.kind === 'granted') host.clock.sample(sentAt, grant.startsAt - grant.waitMs, Date.now());
+  return grant;
 }
 
 function rateOption(rate: { requests: number; perSeconds: number } | undefined): { rate?: { requests: number; perSeconds: number } } {

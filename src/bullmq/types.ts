@@ -53,6 +53,22 @@ export interface RateLimitedEvent<Id extends string = string> {
   waitMs: number;
 }
 
+/** A job starting its provider calls, its rate slot reached (what the provider's rate counts). */
+export interface StartedEvent<Id extends string = string> {
+  /** The provider the job calls. */
+  provider: Id;
+  /** Your key of the stored connection. */
+  key: string;
+  /** The BullMQ job. */
+  jobId: string;
+  /** 1 for the first attempt. */
+  attempt: number;
+  /** When its slot in the provider's window was due, on the Redis clock (epoch ms). */
+  slotAt: number;
+  /** When it started, on this process's clock (epoch ms). */
+  at: number;
+}
+
 /** The events a `RefreshWorker` emits, with their arguments. */
 export interface RefreshWorkerEvents<Id extends string = string, Ref = unknown> {
   /** Once per final outcome: done, failed without retry, or out of attempts. */
@@ -61,6 +77,8 @@ export interface RefreshWorkerEvents<Id extends string = string, Ref = unknown> 
   retry: [event: RetryEvent<Id>];
   /** A job waited for its provider's rate window. */
   rateLimited: [event: RateLimitedEvent<Id>];
+  /** A job starts its provider calls (after its lease and its rate slot). */
+  started: [event: StartedEvent<Id>];
   /** Infrastructure trouble (Redis, BullMQ, your hooks); jobs are retried or taken over. */
   error: [error: Error];
   /** `close()` finished: no job runs in this process any more, its Redis connections are closed. */

@@ -12,6 +12,7 @@ import type { Polybank } from '../core/polybank.js';
 import type { AnyProvider, RefOf } from '../core/provider.js';
 import type { Rate } from '../core/refresh.js';
 import { BACKOFF_TYPE, DEFAULT_BACKOFF_MS, retryDelay } from './backoff.js';
+import { RedisClock } from './clock.js';
 import { JobData } from './data.js';
 import { DEFAULT_PREFIX, limitKeys, queueName } from './keys.js';
 import { windowOf } from './limits.js';
@@ -159,6 +160,7 @@ class PolybankRefreshWorker<P extends AnyProvider> extends EventEmitter<RefreshW
         return { lease: keys.lease(key), rate: keys.rate, lastRun: keys.lastRun };
       },
       rate: (provider) => rates.get(provider),
+      clock: new RedisClock(),
       leaseMs: lockDuration,
       maxRateWaitMs,
       transactions: options.transactions ? { firstDays } : false,
@@ -175,6 +177,7 @@ class PolybankRefreshWorker<P extends AnyProvider> extends EventEmitter<RefreshW
         this.#counters.rateLimited(event.provider);
         this.#emit('rateLimited', event as never);
       },
+      started: (event) => this.#emit('started', event as never),
       error: (error) => this.#error(error),
       closing: this.#closingController.signal,
       stop: this.#stopController.signal,
