@@ -14,6 +14,8 @@
  * A string that holds `:` and then such digits still matches; that costs time, not exactness.
  */
 const RISKY = /(?:^|[:,[])\s*-?\d(?:[\d.]{15,}|[\d.]*[eE])/;
+/** The same tokens, whole (exponent included), to check each one. */
+const RISKY_TOKENS = /(?:^|[:,[])\s*(-?\d(?:[\d.]{15,}(?:[eE][+-]?\d+)?|[\d.]*[eE][+-]?\d+))/g;
 
 export class InexactNumberError extends Error {
   override name = 'InexactNumberError';
@@ -57,8 +59,21 @@ function reviver(_key: string, value: unknown, context?: SourceContext): unknown
   return isExactNumber(source, value) ? value : source;
 }
 
+/**
+ * True when a risky-looking number token of `text` is one its double cannot hold: only then is
+ * the source text needed. Most risky tokens are exact (`0.30000000000000004` from a float sum,
+ * `1e-7`): checking them one by one is far cheaper than a reviver called for every value.
+ */
+function needsSourceText(text: string): boolean {
+  for (const match of text.matchAll(RISKY_TOKENS)) {
+    const token = match[1] ?? '';
+    if (!isExactNumber(token, Number(token))) return true;
+  }
+  return false;
+}
+
 /** JSON.parse that keeps every number exact (as its source text when a double cannot hold it). */
 export function parseJson(text: string): unknown {
-  if (!RISKY.test(text)) return JSON.parse(text);
+  if (!RISKY.test(text) || !needsSourceText(text)) return JSON.parse(text);
   return JSON.parse(text, reviver as (this: unknown, key: string, value: unknown) => unknown);
 }

@@ -36,6 +36,21 @@ describe('numbers are read exactly (#13 item 9)', () => {
     }
   });
 
+  it('reads a body whose risky-looking numbers are all exact (a float sum, an exponent) with plain JSON.parse', () => {
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const body = '{"balance":0.30000000000000004,"rate":1e-7,"big":1.5E+10,"list":[2.220446049250313e-16, 5]}';
+      expect(parseJson(body)).toEqual({ balance: 0.30000000000000004, rate: 1e-7, big: 1.5e10, list: [2.220446049250313e-16, 5] });
+      expect(parse.mock.calls.at(-1)).toEqual([body]);
+      // One inexact token among them sends the body down the exact path, and it is kept to the cent.
+      const mixed = body.replace('"rate":1e-7', '"rate":12345678901234567.89');
+      expect(parseJson(mixed)).toMatchObject({ balance: 0.30000000000000004, rate: '12345678901234567.89' });
+      expect(parse.mock.calls.at(-1)?.length).toBe(2);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
   it('decides exactness on the digits, whatever the notation', () => {
     expect(isExactNumber('1.50', 1.5)).toBe(true);
     expect(isExactNumber('1E3', 1000)).toBe(true);
