@@ -5,14 +5,13 @@
  * attempts get a retryable fault (503, or 429 with Retry-After), 2% of the connections are
  * refused by their provider (non-retryable). Everything is measured at the simulators.
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordedRequest } from '../../src/testing/index.js';
 import type { FintectureSimState } from '../../src/testing/index.js';
 import type { FlinksSimState } from '../../src/testing/flinks/index.js';
 import type { ResultRow } from '../../examples/workers/db.js';
 import { appDb, bundleExample, run, type Proc } from './processes.js';
-import { PROVIDERS, busiestWindow, prefixFor, queueOf, startRig, store, type ProviderId, type Rig } from './support.js';
+import { PROVIDERS, busiestWindow, prefixFor, queueOf, startRig, store, watchStalls, type ProviderId, type Rig } from './support.js';
 
 const CONNECTIONS = Number(process.env.SCALE_CONNECTIONS ?? 10_000);
 const PER_PROVIDER = CONNECTIONS / PROVIDERS.length;
@@ -107,8 +106,8 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
     };
     // The simulators run in this process: when its event loop stalls, requests wait in the socket
     // and reach the simulators' log together. That stall is the instrument's error, measured here.
-    const stalls = monitorEventLoopDelay({ resolution: 10 });
-    stalls.enable();
+    const stalls = watchStalls();
+    let stallMs: number | undefined;
     // The simulators' own request journals (bodies and answers kept for other tests) are not
     // needed here (sim.requests is): emptied as the run goes, less for the GC to walk.
     const journals = setInterval(() => {
@@ -145,7 +144,7 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
       await worker('w2-restarted').ready;
       await waitForResults(db, CONNECTIONS, 150_000, 'every connection');
       timings.cycleMs = Date.now() - cycleStarted;
-      stalls.disable();
+      stallMs = stalls.stop();
       clearInterval(journals);
       // Late duplicates (a takeover finishing) would land now.
       await new Promise((r) => setTimeout(r, 1_500));
@@ -270,8 +269,7 @@ describe(`scale-out: ${CONNECTIONS} connections, 3 worker processes, a crash and
     // machine, by this process's stalls (several of them, each up to the longest measured): the
     // windows are shorter by 100 ms and by the longest stall, and a margin remains for the
     // stalls that pile up. A limiter per worker process (3×) or none is far above it.
-    const stallMs = Math.ceil(stalls.max / 1e6);
-    const windowMs = Math.max(RATE.perSeconds * 500, RATE.perSeconds * 1000 - 100 - stallMs);
+    const windowMs = Math.max(RATE.perSeconds * 500, RATE.perSeconds * 1000 - 100 - (stallMs ?? 0));
     const windows: Record<string, number> = {};
     for (const provider of PROVIDERS) windows[provider] = busiestWindow(startsOf[provider] ?? [], windowMs);
     expect(Object.values(windows).every((n) => n <= RATE.requests * 1.5), `busiest windows at the simulators ${JSON.stringify(windows)}, limit ${RATE.requests}`).toBe(true);

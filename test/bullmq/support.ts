@@ -1,4 +1,5 @@
 
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Polybank } from '../../src/index.js';
 import { refreshQueue, refreshWorker, type QueueRefreshResult, type RefreshWorkerOptions } from '../../src/bullmq/index.js';
 import { drivers, startSimulatorServer, type Simulator, type SimulatorServer } from '../../src/testing/index.js';
@@ -99,3 +100,18 @@ export function busiestWindow(arrivals: number[], windowMs: number): number {
   return most;
 }
 
+
+/**
+ * This process's longest event-loop stall while a test runs, in ms. The simulators log arrivals
+ * in this process: a stall bunches them, the instrument's error, which rate checks allow for.
+ */
+export function watchStalls(): { stop(): number } {
+  const delays = monitorEventLoopDelay({ resolution: 10 });
+  delays.enable();
+  return {
+    stop: () => {
+      delays.disable();
+      return Math.ceil(delays.max / 1e6);
+    },
+  };
+}
